@@ -1,0 +1,7 @@
+#include "api/ecs/provider.hpp"
+
+namespace ecslocal::api::ecs {
+
+void register_account_setting_operations(EcsProvider& provider, OperationTable& table) {}
+
+}  // namespace ecslocal::api::ecs

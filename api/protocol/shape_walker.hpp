@@ -1,0 +1,25 @@
+#pragma once
+// Walks JSON values along model shapes: checks requests (types, required members, enums,
+// length/range constraints) and shapes responses (nulls dropped, unknown members refused).
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "api/protocol/model.hpp"
+
+namespace ecslocal::api::protocol {
+
+struct InputRules {
+  std::string validation_error_code = "ValidationException";  // ECS: InvalidParameterException
+  bool check_enums = true;
+};
+
+// Validates `value` in place against `shape`. Explicit nulls of optional members are removed
+// (AWS reads them as absent). Throws AwsError: SerializationException for a wrong JSON type,
+// the service's validation error for a missing required member, a bad enum or a constraint.
+void check_input(const Shape& shape, nlohmann::json& value, const InputRules& rules);
+
+// Drops nulls and, unless strict, members the model does not know. In strict mode (tests) an
+// unknown member or a wrong type throws std::logic_error naming the path: a bug of ours.
+void shape_output(const Shape& shape, nlohmann::json& value, bool strict);
+
+}  // namespace ecslocal::api::protocol

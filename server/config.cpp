@@ -1,0 +1,38 @@
+#include "server/config.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+namespace ecslocal::server {
+
+bool parse_config(int argc, char** argv, Config& config, int& exit_code) {
+  CLI::App app{"ecslocal: a local Amazon ECS / Fargate emulator on the local Docker daemon"};
+  app.set_version_flag("--version", std::string("ecslocal 0.1.0"));
+  app.add_option("--host", config.host, "Address to listen on")->envname("ECSLOCAL_HOST")->capture_default_str();
+  app.add_option("--port", config.port, "Port to listen on (0: any free port)")->envname("ECSLOCAL_PORT")->capture_default_str();
+  app.add_option("--region", config.region, "Region when a request is not signed")->envname("ECSLOCAL_REGION")->capture_default_str();
+  app.add_option("--account-id", config.account_id, "Account when the access key id is not a 12-digit number")
+      ->envname("ECSLOCAL_ACCOUNT_ID")->capture_default_str()
+      ->check([](const std::string& v) {
+        return v.size() == 12 && v.find_first_not_of("0123456789") == std::string::npos ? std::string() : std::string("must be 12 digits");
+      });
+  app.add_option("--log-level", config.log_level, "trace, debug, info, warn, error, off")
+      ->envname("ECSLOCAL_LOG_LEVEL")->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--io-threads", config.io_threads, "Threads serving HTTP")->envname("ECSLOCAL_IO_THREADS")
+      ->capture_default_str()->check(CLI::Range(1, 64));
+  app.add_option("--body-limit", config.body_limit, "Largest request body in bytes")->envname("ECSLOCAL_BODY_LIMIT")->capture_default_str();
+  app.add_option("--read-timeout", config.read_timeout_seconds, "Seconds a connection may take to send a request")
+      ->envname("ECSLOCAL_READ_TIMEOUT")->capture_default_str()->check(CLI::Range(1, 3600));
+  app.add_flag("--strict-shapes", config.strict_shapes, "Fail any response that does not match the AWS model (for tests)")
+      ->envname("ECSLOCAL_STRICT_SHAPES");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    exit_code = app.exit(e);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace ecslocal::server

@@ -1,0 +1,24 @@
+#pragma once
+// Run-time settings: every flag has an ECSLOCAL_* environment variable of the same name.
+#include <cstdint>
+#include <string>
+
+namespace ecslocal::server {
+
+struct Config {
+  std::string host = "127.0.0.1";
+  uint16_t port = 4599;
+  std::string region = "us-east-1";
+  std::string account_id = "000000000000";
+  std::string log_level = "info";
+  int io_threads = 1;
+  size_t body_limit = 8 * 1024 * 1024;
+  int read_timeout_seconds = 60;
+  bool strict_shapes = false;  // answer ServerException when a response leaves the model (tests)
+};
+
+// Parses argv and the environment. Returns false and sets `exit_code` when the program should
+// exit right away (--help, --version, bad flag).
+bool parse_config(int argc, char** argv, Config& config, int& exit_code);
+
+}  // namespace ecslocal::server

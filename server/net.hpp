@@ -1,0 +1,14 @@
+#pragma once
+// Namespace aliases for Beast and Asio, held once. Never included from api/.
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace ecslocal::server {
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = boost::asio::ip::tcp;
+using HttpRequest = http::request<http::string_body>;
+using HttpResponse = http::response<http::string_body>;
+}  // namespace ecslocal::server
