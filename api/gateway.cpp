@@ -38,7 +38,10 @@ std::string account_for_access_key(const std::string& access_key, const std::str
 
 Gateway::Gateway(GatewayOptions options) : options_(std::move(options)) {}
 
-void Gateway::add(std::shared_ptr<Service> service) { services_.push_back(std::move(service)); }
+void Gateway::add(std::shared_ptr<Service> service) {
+  (void)service->model();  // parse the model now: start-up pays, not the first request
+  services_.push_back(std::move(service));
+}
 
 void Gateway::reset() {
   for (auto& s : services_) s->reset();

@@ -29,6 +29,7 @@ struct App::Impl {
 
 App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
   auto& c = impl_->config;
+  spdlog::set_level(spdlog::level::from_str(c.log_level));
   api::GatewayOptions options;
   options.default_account_id = c.account_id;
   options.default_region = c.region;

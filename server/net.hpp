@@ -1,5 +1,6 @@
 #pragma once
 // Namespace aliases for Beast and Asio, held once. Never included from api/.
+#include <utility>  // Boost 1.74 asio/awaitable.hpp uses std::exchange without it
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
