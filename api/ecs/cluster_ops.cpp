@@ -1,7 +1,176 @@
+// CreateCluster, DescribeClusters, ListClusters, UpdateCluster, UpdateClusterSettings,
+// PutClusterCapacityProviders, DeleteCluster, and the cluster resolver of the tag operations.
+// Entity and rules: api/ecs/cluster_model.hpp; wire form: api/ecs/cluster_mapping.hpp.
+#include <set>
+
+#include "api/common/pagination.hpp"
+#include "api/ecs/arn.hpp"
+#include "api/ecs/cluster_mapping.hpp"
 #include "api/ecs/provider.hpp"
 
 namespace ecslocal::api::ecs {
+namespace {
 
-void register_cluster_operations(EcsProvider& provider, OperationTable& table) {}
+constexpr const char* kInvalid = "InvalidParameterException";
+constexpr size_t kMaxDescribedClusters = 100;
+constexpr long long kMaxListedClusters = 100;
+
+Json changed_cluster_response(const EcsState& state, const Cluster& cluster) {
+  return cluster_response(cluster_to_json(cluster, ClusterView::for_change(cluster), state.tags.get(cluster.arn)));
+}
+
+// Checks and applies the members CreateCluster and UpdateCluster share.
+void apply_cluster_options(Cluster& cluster, const ClusterRequest& request) {
+  if (request.settings) validate_cluster_settings(*request.settings);
+  if (request.configuration) validate_cluster_configuration(*request.configuration);
+  if (request.settings) cluster.apply_settings(*request.settings);
+  if (request.configuration) cluster.configuration = request.configuration;
+  if (request.service_connect_namespace) {
+    // An empty namespace removes the default (emulator choice).
+    cluster.service_connect_namespace = request.service_connect_namespace->empty()
+                                            ? std::nullopt
+                                            : request.service_connect_namespace;
+  }
+}
+
+void apply_capacity_providers(Cluster& cluster, const std::vector<std::string>& providers,
+                              const std::vector<CapacityProviderStrategyItem>& strategy) {
+  validate_capacity_providers(providers, strategy);
+  cluster.capacity_providers = providers;
+  cluster.default_strategy = strategy;
+  cluster.capacity_providers_set = cluster.capacity_providers_set || !providers.empty();
+}
+
+Cluster new_cluster(const EcsState& state, const RequestContext& ctx, const std::string& name, const ClusterRequest& request) {
+  Cluster cluster;
+  cluster.name = name;
+  cluster.arn = cluster_arn(ctx, name);
+  cluster.created_at = ctx.now;
+  cluster.settings = {{"containerInsights", container_insights_default(state.account_settings, ctx)}};
+  apply_cluster_options(cluster, request);
+  apply_capacity_providers(cluster, request.capacity_providers.value_or(std::vector<std::string>{}),
+                           request.default_strategy.value_or(std::vector<CapacityProviderStrategyItem>{}));
+  return cluster;
+}
+
+// Idempotent like AWS: an ACTIVE cluster of that name is returned unchanged; an INACTIVE one is
+// replaced by a fresh cluster.
+Json create_cluster(EcsProvider& provider, const RequestContext& ctx, Json& input) {
+  auto& state = provider.state(ctx);
+  ClusterRequest request = cluster_request_from_json(input);
+  const std::string name = request.cluster_name.value_or(kDefaultClusterName);
+  validate_cluster_name(name);
+  validate_new_tags(request.tags);
+  Cluster cluster = new_cluster(state, ctx, name, request);
+  if (const Cluster* existing = state.clusters.find(name); existing && existing->active())
+    return changed_cluster_response(state, *existing);
+  Cluster& stored = state.clusters.put(std::move(cluster));
+  state.tags.erase(stored.arn);
+  if (!request.tags.empty()) state.tags.set(stored.arn, request.tags);
+  return changed_cluster_response(state, stored);
+}
+
+Json describe_clusters(EcsProvider& provider, const RequestContext& ctx, Json& input) {
+  auto& state = provider.state(ctx);
+  ClusterRequest request = cluster_request_from_json(input);
+  std::vector<std::string> wanted = request.clusters.value_or(std::vector<std::string>{});
+  if (wanted.empty()) wanted.push_back(kDefaultClusterName);
+  if (wanted.size() > kMaxDescribedClusters)
+    throw AwsError(kInvalid, "At most " + std::to_string(kMaxDescribedClusters) + " clusters can be described at once.");
+  const ClusterView view = ClusterView::for_include(request.include);
+  Json clusters = Json::array();
+  std::vector<ClusterFailure> failures;
+  std::set<std::string> seen;
+  for (const auto& item : wanted) {
+    const std::string name = cluster_name_for(ctx, item);
+    const Cluster* cluster = name.empty() ? nullptr : state.clusters.find(name);
+    const std::string arn = cluster ? cluster->arn : item.rfind("arn:", 0) == 0 ? item : cluster_arn(ctx, item);
+    if (!seen.insert(arn).second) continue;
+    if (cluster)
+      clusters.push_back(cluster_to_json(*cluster, view, state.tags.get(cluster->arn)));
+    else
+      failures.push_back({arn, "MISSING"});
+  }
+  return describe_clusters_response(std::move(clusters), failures);
+}
+
+Json list_clusters(EcsProvider& provider, const RequestContext& ctx, Json& input) {
+  auto& state = provider.state(ctx);
+  ClusterRequest request = cluster_request_from_json(input);
+  auto active = state.clusters.active();
+  Page page = paginate(active.size(), request.next_token, request.max_results, kMaxListedClusters, kMaxListedClusters, kInvalid);
+  std::vector<std::string> arns;
+  for (size_t i = page.begin; i < page.end; ++i) arns.push_back(active[i]->arn);
+  return list_clusters_response(arns, page.next_token);
+}
+
+Json update_cluster(EcsProvider& provider, const RequestContext& ctx, Json& input) {
+  auto& state = provider.state(ctx);
+  ClusterRequest request = cluster_request_from_json(input);
+  Cluster& cluster = require_active_cluster(state, ctx, request.cluster);
+  apply_cluster_options(cluster, request);
+  return changed_cluster_response(state, cluster);
+}
+
+Json update_cluster_settings(EcsProvider& provider, const RequestContext& ctx, Json& input) {
+  auto& state = provider.state(ctx);
+  ClusterRequest request = cluster_request_from_json(input);
+  Cluster& cluster = require_active_cluster(state, ctx, request.cluster);
+  const auto settings = request.settings.value_or(std::vector<ClusterSetting>{});
+  validate_cluster_settings(settings);
+  cluster.apply_settings(settings);
+  return changed_cluster_response(state, cluster);
+}
+
+Json put_cluster_capacity_providers(EcsProvider& provider, const RequestContext& ctx, Json& input) {
+  auto& state = provider.state(ctx);
+  ClusterRequest request = cluster_request_from_json(input);
+  Cluster& cluster = require_active_cluster(state, ctx, request.cluster);
+  apply_capacity_providers(cluster, request.capacity_providers.value_or(std::vector<std::string>{}),
+                           request.default_strategy.value_or(std::vector<CapacityProviderStrategyItem>{}));
+  cluster.capacity_providers_set = true;
+  return changed_cluster_response(state, cluster);
+}
+
+// The cluster turns INACTIVE and stays describable; its tags go with it.
+Json delete_cluster(EcsProvider& provider, const RequestContext& ctx, Json& input) {
+  auto& state = provider.state(ctx);
+  ClusterRequest request = cluster_request_from_json(input);
+  Cluster& cluster = require_active_cluster(state, ctx, request.cluster);
+  const auto& usage = cluster.usage;
+  if (usage.services(ServiceBucket::Active) + usage.services(ServiceBucket::Draining) > 0)
+    throw AwsError("ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active.");
+  if (usage.tasks(TaskBucket::Pending) + usage.tasks(TaskBucket::Running) > 0)
+    throw AwsError("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.");
+  cluster.status = ClusterStatus::Inactive;
+  state.tags.erase(cluster.arn);
+  return changed_cluster_response(state, cluster);
+}
+
+// TagResource/UntagResource need an ACTIVE cluster; ListTagsForResource also reads INACTIVE ones.
+void resolve_cluster_for_tags(EcsState& state, const RequestContext& ctx, const Arn& arn, TagAccess access) {
+  const Cluster* cluster = state.clusters.find(arn.resource.substr(arn.resource.find('/') + 1));
+  if (!cluster) throw AwsError("ClusterNotFoundException", "Cluster not found.");
+  if (!cluster->active() && access == TagAccess::Write)
+    throw AwsError(kInvalid, "The specified cluster is inactive. Specify an active cluster and try again.");
+}
+
+template <typename Handler>
+OperationHandler bind(EcsProvider& provider, Handler handler) {
+  return [&provider, handler](const RequestContext& ctx, Json& input) { return handler(provider, ctx, input); };
+}
+
+}  // namespace
+
+void register_cluster_operations(EcsProvider& provider, OperationTable& table) {
+  table["CreateCluster"] = bind(provider, create_cluster);
+  table["DescribeClusters"] = bind(provider, describe_clusters);
+  table["ListClusters"] = bind(provider, list_clusters);
+  table["UpdateCluster"] = bind(provider, update_cluster);
+  table["UpdateClusterSettings"] = bind(provider, update_cluster_settings);
+  table["PutClusterCapacityProviders"] = bind(provider, put_cluster_capacity_providers);
+  table["DeleteCluster"] = bind(provider, delete_cluster);
+  register_tag_resolver("cluster", resolve_cluster_for_tags);
+}
 
 }  // namespace ecslocal::api::ecs

@@ -6,7 +6,9 @@
 
 #include "api/ecs/account_settings.hpp"
 #include "api/ecs/cluster_model.hpp"
+#include "api/ecs/tags.hpp"
 #include "api/ecs/task_definition_model.hpp"
+#include "api/ecs/task_model.hpp"
 
 namespace ecslocal::api::ecs {
 
@@ -14,11 +16,17 @@ struct EcsState {
   ClusterRegistry clusters;
   TaskDefinitionRegistry task_definitions;
   AccountSettings account_settings;
+  TagStore tags;  // by resource ARN
+  TaskRegistry tasks;
 };
 
 class EcsStore {
  public:
   EcsState& at(const std::string& account_id, const std::string& region) { return states_[{account_id, region}]; }
+  EcsState* find(const std::string& account_id, const std::string& region) {
+    auto it = states_.find({account_id, region});
+    return it == states_.end() ? nullptr : &it->second;
+  }
   void clear() { states_.clear(); }
 
  private:
