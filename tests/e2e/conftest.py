@@ -1,0 +1,85 @@
+"""Fixtures of the e2e tier: one ecslocal per pytest session, state reset before every test,
+the real AWS CLI v2 (`aws`) and boto3 (`ecs`) pointed at it, every response shape-checked."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from harness import boto, cli, raw_http
+from harness.server import EcslocalServer
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+def pytest_report_header(config):
+    return f"ecslocal: {os.environ.get('ECSLOCAL_BIN', '(ECSLOCAL_BIN not set)')}; aws: {cli.AWS_CLI}"
+
+
+@pytest.fixture(scope="session")
+def client_env(tmp_path_factory) -> dict[str, str]:
+    """Dummy credentials and empty AWS config files, for the CLI and for boto3 in this process."""
+    env = cli.cli_env(tmp_path_factory.mktemp("aws-home"))
+    saved = dict(os.environ)
+    for key in [k for k in os.environ if k.startswith("AWS_")]:
+        del os.environ[key]
+    os.environ.update({k: v for k, v in env.items() if k.startswith("AWS_")})
+    yield env
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory, client_env) -> EcslocalServer:
+    binary = os.environ.get("ECSLOCAL_BIN")
+    if not binary:
+        pytest.exit("ECSLOCAL_BIN must name the ecslocal binary (ctest sets it)", returncode=4)
+    log = tmp_path_factory.mktemp("ecslocal") / "ecslocal.log"
+    srv = EcslocalServer(binary, log)
+    srv.start()
+    yield srv
+    code = srv.stop()
+    assert code == 0, f"ecslocal exited with {code} after SIGTERM; log:\n{srv.log_tail()}"
+
+
+@pytest.fixture(autouse=True)
+def fresh_state(server):
+    """Every test starts from an empty ecslocal and must leave it running."""
+    server.reset()
+    yield
+    assert server.alive(), f"ecslocal died during the test; log:\n{server.log_tail()}"
+
+
+@pytest.fixture
+def aws(server, client_env) -> cli.AwsCli:
+    """`aws("ecs list-clusters")`: the real CLI, run from tests/e2e/data (so file://taskdef.json works)."""
+    return cli.AwsCli(server.endpoint, client_env, DATA_DIR)
+
+
+@pytest.fixture
+def ecs(server, client_env):
+    """A boto3 ECS client for account 000000000000 (access key `test`) in us-east-1."""
+    return boto.make_client(server.endpoint)
+
+
+@pytest.fixture
+def ecs_client(server, client_env):
+    """Factory for boto3 ECS clients with another access key (→ account) or region."""
+    def make(access_key: str = "test", region: str = "us-east-1"):
+        return boto.make_client(server.endpoint, access_key=access_key, region=region)
+    return make
+
+
+@pytest.fixture
+def raw(server):
+    """POST a hand-made request to ecslocal: raw(body, target=..., content_type=..., access_key=...)."""
+    def post(body, **kwargs) -> raw_http.RawReply:
+        return raw_http.post(server.endpoint, body, **kwargs)
+    return post
+
+
+@pytest.fixture
+def taskdef_path() -> Path:
+    return DATA_DIR / "taskdef.json"
