@@ -7,6 +7,7 @@ EcsProvider::EcsProvider(std::shared_ptr<IdSource> ids) : ids_(std::move(ids)) {
   register_task_definition_operations(*this, table_);
   register_tag_operations(*this, table_);
   register_account_setting_operations(*this, table_);
+  register_task_operations(*this, table_);
 }
 
 const protocol::ServiceModel& EcsProvider::model() const { return protocol::ServiceModel::get("ecs"); }

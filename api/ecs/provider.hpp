@@ -2,11 +2,18 @@
 // Amazon ECS: the operation table and the state it acts on. Operation handlers live in one file
 // per area (clusters, task definitions, tags, account settings, ...), each registering its
 // operations here; handlers are named like the operation (create_cluster, run_task).
+#include <chrono>
 #include <memory>
 
 #include "api/common/ids.hpp"
 #include "api/ecs/state.hpp"
+#include "api/ecs/task_network.hpp"
 #include "api/service.hpp"
+
+namespace ecslocal::runtime {
+class TaskRuntime;
+struct TaskEvent;
+}  // namespace ecslocal::runtime
 
 namespace ecslocal::api::ecs {
 
@@ -17,16 +24,37 @@ class EcsProvider : public Service {
   std::string_view name() const override { return "ecs"; }
   const protocol::ServiceModel& model() const override;
   const OperationTable& operations() const override { return table_; }
-  void reset() override { store_.clear(); }
+  void reset() override {
+    store_.clear();
+    networks_.clear();
+    public_ips_.clear();
+  }
   std::string validation_error_code() const override { return "InvalidParameterException"; }
 
   EcsState& state(const RequestContext& ctx) { return store_.at(ctx.account_id, ctx.region); }
   IdSource& ids() { return *ids_; }
 
+  // --- tasks (api/ecs/task_service.cpp) ---
+  // The container runtime tasks run on; without one, RunTask's tasks fail at once.
+  void set_task_runtime(runtime::TaskRuntime* runtime) { task_runtime_ = runtime; }
+  runtime::TaskRuntime* task_runtime() const { return task_runtime_; }
+  // A runtime event, delivered ON THE STATE STRAND: moves the task it names (key = task ARN).
+  void on_task_event(const runtime::TaskEvent& event);
+  // The emulated default VPCs (per account and region) and the loopback "public" addresses.
+  NetworkRegistry& networks() { return networks_; }
+  PublicAddressPool& public_ips() { return public_ips_; }
+  // How long STOPPED tasks stay describable (pruned lazily by the task operations).
+  void set_task_retention(Clock::duration retention) { task_retention_ = retention; }
+  Clock::duration task_retention() const { return task_retention_; }
+
  private:
   std::shared_ptr<IdSource> ids_;
   EcsStore store_;
   OperationTable table_;
+  runtime::TaskRuntime* task_runtime_ = nullptr;
+  NetworkRegistry networks_;
+  PublicAddressPool public_ips_;
+  Clock::duration task_retention_ = std::chrono::hours(1);
 };
 
 // Each area adds its operations; defined in the area's *_ops.cpp file.
@@ -34,5 +62,6 @@ void register_cluster_operations(EcsProvider& provider, OperationTable& table);
 void register_task_definition_operations(EcsProvider& provider, OperationTable& table);
 void register_tag_operations(EcsProvider& provider, OperationTable& table);
 void register_account_setting_operations(EcsProvider& provider, OperationTable& table);
+void register_task_operations(EcsProvider& provider, OperationTable& table);
 
 }  // namespace ecslocal::api::ecs

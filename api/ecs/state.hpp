@@ -8,6 +8,7 @@
 #include "api/ecs/cluster_model.hpp"
 #include "api/ecs/tags.hpp"
 #include "api/ecs/task_definition_model.hpp"
+#include "api/ecs/task_model.hpp"
 
 namespace ecslocal::api::ecs {
 
@@ -16,6 +17,7 @@ struct EcsState {
   TaskDefinitionRegistry task_definitions;
   AccountSettings account_settings;
   TagStore tags;  // by resource ARN
+  TaskRegistry tasks;
 };
 
 class EcsStore {

@@ -1,0 +1,32 @@
+#pragma once
+// Making the tasks of a RunTask once its input passed validation: the ENI (addresses reserved in
+// the default VPC), the Task as ECS reports it in PROVISIONING, and its tags.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/ecs/provider.hpp"
+#include "api/ecs/task_mapping.hpp"
+#include "api/ecs/task_validation.hpp"
+
+namespace ecslocal::api::ecs {
+
+// An ENI in PRECREATED with a private address from one of `vpc.subnets` (task number `index`
+// starts its search at subnet index % n, spreading tasks over the subnets) and, with
+// assignPublicIp ENABLED, a loopback address of its own. nullopt when no subnet has a free address.
+std::optional<NetworkAttachment> reserve_attachment(EcsProvider& provider, const RequestContext& ctx, const AwsVpcInput& vpc,
+                                                    int index);
+
+// The RunTask failure for a task that found no address.
+TaskFailure no_address_failure(const AwsVpcInput& vpc);
+
+// A task in PROVISIONING (version 1, desired RUNNING), containers PENDING, not yet stored.
+Task new_task(EcsProvider& provider, const RequestContext& ctx, const Cluster& cluster, const TaskDefinition& definition,
+              const RunTaskInput& input, const TaskPlacement& placement, std::optional<NetworkAttachment> attachment);
+
+// The request's tags, after the definition's when propagateTags is TASK_DEFINITION, plus the
+// ECS-managed aws:ecs:clusterName tag when enableECSManagedTags is set.
+std::vector<Tag> run_task_tags(const EcsState& state, const RunTaskInput& input, const TaskDefinition& definition,
+                               const Cluster& cluster);
+
+}  // namespace ecslocal::api::ecs

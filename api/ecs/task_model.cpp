@@ -1,0 +1,77 @@
+#include "api/ecs/task_model.hpp"
+
+#include <algorithm>
+
+namespace ecslocal::api::ecs {
+
+const ContainerOverride* TaskOverrides::find(const std::string& name) const {
+  for (const auto& o : containers)
+    if (o.name == name) return &o;
+  return nullptr;
+}
+
+Container* Task::find_container(const std::string& name) {
+  for (auto& c : containers)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+const Container* Task::find_container(const std::string& name) const {
+  for (const auto& c : containers)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+std::optional<TaskBucket> usage_bucket(const Task& task) {
+  if (task.stopped()) return std::nullopt;
+  return task.started_at ? TaskBucket::Running : TaskBucket::Pending;
+}
+
+Task& TaskRegistry::add(Task task) {
+  task.sequence = next_sequence_++;
+  auto owned = std::make_unique<Task>(std::move(task));
+  Task& stored = *owned;
+  tasks_.push_back(std::move(owned));
+  by_arn_[stored.arn] = &stored;
+  return stored;
+}
+
+Task* TaskRegistry::find_by_arn(const std::string& arn) {
+  auto it = by_arn_.find(arn);
+  return it == by_arn_.end() ? nullptr : it->second;
+}
+
+const Task* TaskRegistry::find_by_arn(const std::string& arn) const {
+  auto it = by_arn_.find(arn);
+  return it == by_arn_.end() ? nullptr : it->second;
+}
+
+std::vector<Task*> TaskRegistry::all() {
+  std::vector<Task*> out;
+  out.reserve(tasks_.size());
+  for (auto& t : tasks_) out.push_back(t.get());
+  return out;
+}
+
+std::vector<const Task*> TaskRegistry::all() const {
+  std::vector<const Task*> out;
+  out.reserve(tasks_.size());
+  for (const auto& t : tasks_) out.push_back(t.get());
+  return out;
+}
+
+std::vector<std::string> TaskRegistry::prune(TimePoint now, Clock::duration retention) {
+  std::vector<std::string> pruned;
+  auto expired = [&](const std::unique_ptr<Task>& t) {
+    return t->stopped() && t->stopped_at && *t->stopped_at + retention <= now;
+  };
+  for (const auto& t : tasks_)
+    if (expired(t)) {
+      pruned.push_back(t->arn);
+      by_arn_.erase(t->arn);
+    }
+  if (!pruned.empty()) tasks_.erase(std::remove_if(tasks_.begin(), tasks_.end(), expired), tasks_.end());
+  return pruned;
+}
+
+}  // namespace ecslocal::api::ecs

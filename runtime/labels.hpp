@@ -1,0 +1,48 @@
+#pragma once
+// The labels ecslocal puts on everything it makes in Docker (containers, networks, volumes), so
+// it can find, adopt and clean up its own objects: after a restart, at shutdown, in tests.
+// Values that name ECS objects are set by the layer that knows them; the runtime only filters.
+#include <string>
+#include <string_view>
+
+namespace ecslocal::runtime::labels {
+
+// On every object ecslocal creates, with value "true".
+inline constexpr std::string_view managed = "ecslocal.managed";
+inline constexpr std::string_view managed_value = "true";
+
+// Which ecslocal process made it (lets two instances share one daemon).
+inline constexpr std::string_view instance = "ecslocal.instance";
+
+// Containers.
+inline constexpr std::string_view task_arn = "ecslocal.task-arn";
+inline constexpr std::string_view cluster = "ecslocal.cluster";
+inline constexpr std::string_view container = "ecslocal.container";  // container name in the task
+inline constexpr std::string_view role = "ecslocal.role";            // role_pause | role_container
+inline constexpr std::string_view role_pause = "pause";
+inline constexpr std::string_view role_container = "container";
+inline constexpr std::string_view task_definition = "ecslocal.task-definition";
+inline constexpr std::string_view service = "ecslocal.service";
+inline constexpr std::string_view account = "ecslocal.account";
+inline constexpr std::string_view region = "ecslocal.region";
+
+// Networks (one per VPC) and the subnet a task's address came from.
+inline constexpr std::string_view network = "ecslocal.network";
+inline constexpr std::string_view vpc = "ecslocal.vpc";
+inline constexpr std::string_view subnet = "ecslocal.subnet";
+
+// Set by the Docker tests on everything they create, with a value unique to the run.
+inline constexpr std::string_view test = "ecslocal.test";
+
+// "key=value" as Docker's label filters take it.
+inline std::string filter(std::string_view key, std::string_view value) {
+  std::string out(key);
+  out += '=';
+  out += value;
+  return out;
+}
+
+// The filter that selects everything ecslocal manages.
+inline std::string managed_filter() { return filter(managed, managed_value); }
+
+}  // namespace ecslocal::runtime::labels

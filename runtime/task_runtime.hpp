@@ -1,0 +1,26 @@
+#pragma once
+// The seam between the ECS layer and the container runtime. Calls return at once (the work runs
+// on the runtime's own threads); progress comes back as TaskEvents through the sink, on a
+// runtime thread: the server posts them onto the state strand before the api layer sees them.
+#include <functional>
+#include <string>
+
+#include "runtime/task_spec.hpp"
+
+namespace ecslocal::runtime {
+
+using TaskEventSink = std::function<void(TaskEvent)>;
+
+class TaskRuntime {
+ public:
+  virtual ~TaskRuntime() = default;
+  virtual void set_event_sink(TaskEventSink sink) = 0;
+  // Image pulls → pause container (network) → task volumes → containers created and started
+  // in dependsOn order. Pulls come first so a stop during a long pull is reported at once.
+  virtual void launch(TaskSpec spec) = 0;
+  // Stops the task's containers in reverse dependsOn order (each with its stop timeout), then the
+  // pause container; removes them and the task's volumes; reports TaskStopped. Idempotent.
+  virtual void stop(const std::string& key) = 0;
+};
+
+}  // namespace ecslocal::runtime
