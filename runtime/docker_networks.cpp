@@ -1,0 +1,57 @@
+#include "runtime/docker_networks.hpp"
+
+#include <algorithm>
+
+#include "runtime/labels.hpp"
+
+namespace ecslocal::runtime {
+
+DockerResult<std::string> DockerNetworks::adopt(const NetworkInfo& network, const NetworkRequest& request) {
+  bool has_subnet = request.cidr.empty() ||
+                    std::find(network.subnets.begin(), network.subnets.end(), request.cidr) != network.subnets.end();
+  if (!has_subnet) {
+    std::string subnets;
+    for (const auto& subnet : network.subnets) subnets += (subnets.empty() ? "" : ", ") + subnet;
+    return docker_error(DockerErrorKind::conflict, "the Docker network " + request.name + " exists with subnet " +
+                                                       (subnets.empty() ? "(none)" : subnets) + ", not " + request.cidr);
+  }
+  return network.id;
+}
+
+DockerResult<std::string> DockerNetworks::ensure(const NetworkRequest& request) {
+  std::lock_guard lock(mutex_);
+  auto existing = docker_.inspect_network(request.name);
+  if (existing) return adopt(*existing, request);
+  if (existing.error().kind != DockerErrorKind::not_found) return existing.error();
+
+  NetworkCreateSpec spec;
+  spec.name = request.name;
+  spec.driver = "bridge";
+  spec.subnet = request.cidr;
+  spec.gateway = request.gateway;
+  spec.labels = request.labels;
+  spec.labels[std::string(labels::managed)] = std::string(labels::managed_value);
+  auto created = docker_.create_network(spec);
+  if (created) return created;
+  // Someone else made it between our inspect and our create (409, or an overlapping pool when
+  // Docker's duplicate check lost the race): use theirs when it is there now.
+  auto again = docker_.inspect_network(request.name);
+  if (again) return adopt(*again, request);
+  return created.error();
+}
+
+std::vector<std::string> DockerNetworks::remove_unused(const std::vector<std::string>& label_filters) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> removed;
+  auto networks = docker_.list_networks(label_filters);
+  if (!networks) return removed;
+  for (const auto& listed : *networks) {
+    // The list does not say who is attached: inspect each.
+    auto network = docker_.inspect_network(listed.id);
+    if (!network || !network->containers.empty()) continue;
+    if (docker_.remove_network(network->id)) removed.push_back(network->name);
+  }
+  return removed;
+}
+
+}  // namespace ecslocal::runtime

@@ -1,0 +1,40 @@
+#pragma once
+// The user-defined bridge networks that stand in for VPC subnets: made on first use with the
+// caller's CIDR, gateway and labels, shared by every task on them, and removed only when no
+// container uses them any more. Creation is serialized inside the process, and a network that
+// another process (or an earlier run) made in the meantime is adopted instead of failing.
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "runtime/docker_client.hpp"
+
+namespace ecslocal::runtime {
+
+struct NetworkRequest {
+  std::string name;
+  std::string cidr;     // empty: Docker chooses
+  std::string gateway;  // empty: Docker chooses
+  Labels labels;        // ecslocal.managed=true is always added
+};
+
+class DockerNetworks {
+ public:
+  explicit DockerNetworks(DockerClient& docker) : docker_(docker) {}
+
+  // The network's id: the existing one when a network of that name exists (its subnet must then
+  // hold `cidr`), else a new one.
+  DockerResult<std::string> ensure(const NetworkRequest& request);
+
+  // Removes every network matching all `label_filters` that no container is attached to;
+  // returns the names removed. Networks still in use, and ones Docker refuses to remove, stay.
+  std::vector<std::string> remove_unused(const std::vector<std::string>& label_filters);
+
+ private:
+  DockerResult<std::string> adopt(const NetworkInfo& network, const NetworkRequest& request);
+
+  DockerClient& docker_;
+  std::mutex mutex_;
+};
+
+}  // namespace ecslocal::runtime

@@ -1,0 +1,186 @@
+#pragma once
+// TaskRuntime on the Docker Engine, awsvpc style: a pause container on the task's network holds
+// the task's network namespace (its fixed address, hostname, DNS, extra hosts, published ports),
+// and every task container joins it (NetworkMode container:<pause id>), so they share one IP and
+// reach each other on localhost.
+//
+//   launch: image checks and pulls (PullStarted, PullStopped) → network and pause container
+//           (NetworkReady) → task volumes → containers created and started in dependsOn order
+//           (ContainerStarted each; HEALTHY/COMPLETE/SUCCESS waits are woken by Docker's events).
+//           A failure reports TaskFailed, then the runner tears down what it made and reports
+//           TaskStopped. Pulls come first: a stop during a long pull is reported at once.
+//   Docker events (one stream for the runner's life): die/oom → ContainerStopped, health_status
+//           → ContainerHealth; the pause container dying stops the whole task. After every
+//           reconnection, a resync inspects the known containers and reports what was missed.
+//   stop:   containers stopped in reverse dependsOn order (independent ones in parallel, each with
+//           its stop timeout), then the pause container; TaskStopped; then removal of the
+//           containers and the task's volumes.
+//
+// The runner never decides task policy (essential containers, health replacement): the caller
+// reads the events and calls stop(key). Every Docker call runs on the runner's BlockingPool;
+// TaskEvents reach the sink in order, on a thread of their own, without any runner lock held.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "runtime/blocking_pool.hpp"
+#include "runtime/docker_client.hpp"
+#include "runtime/docker_events.hpp"
+#include "runtime/docker_networks.hpp"
+#include "runtime/pause_image.hpp"
+#include "runtime/task_event_queue.hpp"
+#include "runtime/task_runtime.hpp"
+
+namespace ecslocal::runtime {
+
+struct TaskRunnerOptions {
+  // Enough for 10 tasks launched at once, each waiting on a HEALTHY dependency, plus stops.
+  std::size_t workers = 32;
+  // The pause image ("ecslocal/pause:<hash>"); empty: ensure_pause_image() (or the first
+  // launch) makes it from `pause`.
+  std::string pause_image;
+  PauseImageOptions pause;
+  // When set, every object gets ecslocal.instance=<instance> and housekeeping only touches
+  // objects with that label: two ecslocal processes (or test runs) can share one daemon.
+  std::string instance;
+  // For messages when the daemon cannot be reached, e.g. "unix:///var/run/docker.sock".
+  std::string docker_host;
+  // How often a launch waiting on a dependency inspects it, in case an event was missed.
+  std::chrono::milliseconds dependency_poll{1000};
+  // The pause container holds nothing to flush: a short stop timeout.
+  std::chrono::seconds pause_stop_timeout{5};
+  // Tuning of the events stream (back-off); labels are set by the runner.
+  DockerEventStreamOptions events;
+  // Problems that are no task's business (a failed removal, a failed resync), for the log.
+  std::function<void(const std::string&)> on_warning;
+};
+
+struct CleanupReport {
+  std::size_t containers = 0;
+  std::size_t networks = 0;
+  std::size_t volumes = 0;
+};
+
+class TaskRunner final : public TaskRuntime {
+ public:
+  TaskRunner(DockerClient& docker, TaskRunnerOptions options = {});
+  ~TaskRunner() override;  // shutdown(false)
+  TaskRunner(const TaskRunner&) = delete;
+  TaskRunner& operator=(const TaskRunner&) = delete;
+
+  // ---- TaskRuntime ----
+  void set_event_sink(TaskEventSink sink) override;
+  void launch(TaskSpec spec) override;
+  void stop(const std::string& key) override;
+
+  // ---- start-up and shutdown ----
+  // Imports the pause image when missing; returns its reference.
+  DockerResult<std::string> ensure_pause_image();
+  // Removes every container, then network and volume, labelled ecslocal.managed=true (and with
+  // this runner's instance label, when it has one) left by an earlier run. Call before start().
+  DockerResult<CleanupReport> cleanup_leftovers();
+  // Opens the Docker events stream. Idempotent.
+  void start();
+  // Stops the events thread at once; with remove_everything, stops and removes every task's
+  // containers and volumes and then the unused ecslocal networks; otherwise leaves them running.
+  // Later launches are refused (TaskFailed). Idempotent.
+  void shutdown(bool remove_everything);
+
+  // ---- for tests and the admin routes ----
+  std::size_t active_tasks() const;
+  bool events_connected() const { return events_in_ && events_in_->connected(); }
+  // Waits until every queued event was handed to the sink.
+  void drain_events() { events_out_.drain(); }
+
+ private:
+  struct ContainerRecord;
+  struct TaskRecord;
+  using TaskPtr = std::shared_ptr<TaskRecord>;
+  struct IdRef {
+    TaskPtr task;
+    int index = -1;  // into the task's containers; -1: the pause container
+  };
+
+  // task_runner.cpp
+  void emit(TaskRecord& task, TaskEvent event);  // task lock held
+  void warn(const std::string& message) const;
+  std::string failure_reason(const std::string& prefix, const DockerError& error) const;
+  Labels object_labels(const TaskSpec& spec) const;
+  std::vector<std::string> housekeeping_filters() const;
+  void index_id(const std::string& id, const TaskPtr& task, int index);
+  void forget(const TaskPtr& task);
+  void request_stop(const TaskPtr& task, bool from_pause_exit);
+
+  // task_runner_start.cpp
+  void run_launch(const TaskPtr& task);
+  // False when the launch must end (stop asked for, shutdown); else, with about_to_create, notes
+  // that the task now owns Docker objects (a stop must then wait for the launch to tear down).
+  bool proceed(const TaskPtr& task, bool about_to_create);
+  bool pull_images(const TaskPtr& task);
+  bool prepare_network(const TaskPtr& task);
+  ContainerCreateSpec pause_spec(const TaskRecord& task, const std::string& image) const;
+  bool start_pause(const TaskPtr& task, const ContainerCreateSpec& pause);
+  bool create_volumes(const TaskPtr& task);
+  ContainerCreateSpec container_spec(const TaskRecord& task, std::size_t index, const std::string& pause_id) const;
+  bool start_container(const TaskPtr& task, std::size_t index);
+  void report_started(TaskRecord& task, std::size_t index);  // task lock held
+  // Reports TaskFailed (unless a stop came first) and marks the task for tear-down; false.
+  bool fail(const TaskPtr& task, const std::string& reason, const std::string& container = {});
+  std::string pause_reference();
+
+  // task_runner_wait.cpp (the record_* and report_* functions want the task's lock held)
+  enum class NextStep { start, wait, done, failed, aborted };
+  struct Decision;
+  Decision next_container(TaskRecord& task);
+  bool start_containers(const TaskPtr& task);
+  void poll_waited_dependencies(const TaskPtr& task);
+  void report_stopped(TaskRecord& task, std::size_t index);
+  void record_exit(TaskRecord& task, int index, std::optional<int> exit_code, bool oom, const std::string& reason);
+  void record_health(TaskRecord& task, int index, const std::string& health);
+
+  // task_runner_stop.cpp
+  void run_stop(const TaskPtr& task);
+  void stop_one(const TaskPtr& task, std::size_t index);
+  void remove_objects(const TaskPtr& task);
+
+  // task_runner_events.cpp
+  void on_docker_event(const ContainerEvent& event);
+  void on_pause_exit(const TaskPtr& task);
+  void on_resync(bool after_break);
+  void resync();
+  void resync_container(const TaskPtr& task, int index, const std::string& id, const std::string& listed_state);
+
+  DockerClient& docker_;
+  TaskRunnerOptions options_;
+  DockerNetworks networks_;
+  TaskEventQueue events_out_;
+  std::unique_ptr<DockerEventStream> events_in_;
+
+  mutable std::mutex mutex_;  // the maps below; taken before any task's lock, never after
+  std::condition_variable idle_;  // a task was forgotten
+  std::unordered_map<std::string, TaskPtr> tasks_;
+  std::unordered_map<std::string, IdRef> ids_;
+  std::unordered_set<std::string> finished_;
+  std::deque<std::string> finished_order_;
+  bool started_ = false;
+  // Read under a task's lock too, hence atomic (the runner's mutex never nests inside a task's).
+  std::atomic<bool> shutting_down_{false};
+  std::atomic<bool> leave_running_{false};  // shutdown without removal: launches stop where they are
+
+  std::mutex pause_mutex_;  // one import at a time
+  std::string pause_image_;
+
+  BlockingPool pool_;  // last: its workers may still use everything above while it drains
+};
+
+}  // namespace ecslocal::runtime

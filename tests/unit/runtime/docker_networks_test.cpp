@@ -1,0 +1,90 @@
+// DockerNetworks on the fake: create with labels, reuse, a subnet that does not match, a create
+// that loses a race to another process, removal of unused networks only.
+#include "runtime/docker_networks.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "runtime/labels.hpp"
+#include "tests/fakes/fake_docker_client.hpp"
+
+namespace ecslocal::runtime {
+namespace {
+
+// The network appears between our inspect and our create, as when another process makes it.
+class RacingDocker : public testing::FakeDockerClient {
+ public:
+  DockerResult<std::string> create_network(const NetworkCreateSpec& spec) override {
+    if (race_.exchange(false)) {
+      FakeDockerClient::create_network(spec);  // the other process wins
+      return DockerError{DockerErrorKind::conflict, 409, "network with name " + spec.name + " already exists"};
+    }
+    return FakeDockerClient::create_network(spec);
+  }
+  std::atomic<bool> race_{false};
+};
+
+TEST(DockerNetworks, CreatesOnceWithTheManagedLabelAndReuses) {
+  testing::FakeDockerClient docker;
+  DockerNetworks networks(docker);
+  NetworkRequest request{"vpc-a", "172.31.0.0/16", "172.31.0.1", {{"ecslocal.vpc", "vpc-1"}}};
+  auto first = networks.ensure(request);
+  ASSERT_TRUE(first.ok());
+  auto second = networks.ensure(request);
+  EXPECT_EQ(second.value(), first.value());
+  EXPECT_EQ(docker.count(DockerOp::create_network), 1);
+  auto info = docker.inspect_network("vpc-a");
+  EXPECT_EQ(info->labels.at(std::string(labels::managed)), "true");
+  EXPECT_EQ(info->labels.at("ecslocal.vpc"), "vpc-1");
+  EXPECT_EQ(info->subnets, std::vector<std::string>{"172.31.0.0/16"});
+  EXPECT_EQ(info->gateways, std::vector<std::string>{"172.31.0.1"});
+}
+
+TEST(DockerNetworks, AnExistingNetworkWithAnotherSubnetIsAConflict) {
+  testing::FakeDockerClient docker;
+  DockerNetworks networks(docker);
+  ASSERT_TRUE(networks.ensure({"vpc-a", "10.0.0.0/16", "", {}}).ok());
+  auto clash = networks.ensure({"vpc-a", "172.31.0.0/16", "", {}});
+  ASSERT_FALSE(clash.ok());
+  EXPECT_EQ(clash.error().kind, DockerErrorKind::conflict);
+  EXPECT_EQ(clash.error().message, "the Docker network vpc-a exists with subnet 10.0.0.0/16, not 172.31.0.0/16");
+}
+
+TEST(DockerNetworks, ACreateThatLosesARaceAdoptsTheWinnersNetwork) {
+  RacingDocker docker;
+  docker.race_ = true;
+  DockerNetworks networks(docker);
+  auto id = networks.ensure({"vpc-a", "172.31.0.0/16", "", {}});
+  ASSERT_TRUE(id.ok()) << id.error().describe();
+  EXPECT_EQ(id.value(), docker.inspect_network("vpc-a")->id);
+}
+
+TEST(DockerNetworks, DockerErrorsComeBack) {
+  testing::FakeDockerClient docker;
+  docker.set_down(true);
+  DockerNetworks networks(docker);
+  auto id = networks.ensure({"vpc-a", "172.31.0.0/16", "", {}});
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(id.error().kind, DockerErrorKind::unavailable);
+}
+
+TEST(DockerNetworks, RemovesOnlyUnusedMatchingNetworks) {
+  testing::FakeDockerClient docker;
+  docker.add_image("busybox");
+  DockerNetworks networks(docker);
+  ASSERT_TRUE(networks.ensure({"unused", "10.1.0.0/16", "", {}}).ok());
+  ASSERT_TRUE(networks.ensure({"busy", "10.2.0.0/16", "", {}}).ok());
+  ASSERT_TRUE(docker.create_network(NetworkCreateSpec{"not-ours", "bridge", "", "", false, false, {}, {}}).ok());
+  ContainerCreateSpec spec;
+  spec.image = "busybox";
+  auto id = docker.create_container(spec).value();
+  ASSERT_TRUE(docker.connect_network("busy", id).ok());
+  auto removed = networks.remove_unused({labels::managed_filter()});
+  EXPECT_EQ(removed, std::vector<std::string>{"unused"});
+  EXPECT_TRUE(docker.inspect_network("busy").ok());
+  EXPECT_TRUE(docker.inspect_network("not-ours").ok());
+}
+
+}  // namespace
+}  // namespace ecslocal::runtime
