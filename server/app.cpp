@@ -8,6 +8,8 @@
 
 #include "api/ecs/provider.hpp"
 #include "api/gateway.hpp"
+#include "runtime/curl_docker_client.hpp"
+#include "runtime/task_runner.hpp"
 #include "server/dispatcher.hpp"
 #include "server/listener.hpp"
 
@@ -18,6 +20,9 @@ struct App::Impl {
   net::io_context ioc{1};
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   std::shared_ptr<api::Gateway> gateway;
+  std::shared_ptr<api::ecs::EcsProvider> ecs;
+  std::unique_ptr<runtime::CurlDockerClient> docker;
+  std::unique_ptr<runtime::TaskRunner> runner;  // declared after docker: destroyed first
   std::unique_ptr<Dispatcher> dispatcher;
   std::shared_ptr<Listener> listener;
   std::optional<net::signal_set> signals;
@@ -35,8 +40,47 @@ App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
   options.default_region = c.region;
   options.strict_shapes = c.strict_shapes;
   impl_->gateway = std::make_shared<api::Gateway>(options);
-  impl_->gateway->add(std::make_shared<api::ecs::EcsProvider>());
+  impl_->ecs = std::make_shared<api::ecs::EcsProvider>();
+  impl_->ecs->set_task_retention(std::chrono::seconds(c.task_retention_seconds));
+  impl_->gateway->add(impl_->ecs);
   impl_->dispatcher = std::make_unique<Dispatcher>(impl_->ioc, impl_->gateway);
+}
+
+// The container runtime: Docker client, task runner, leftovers of an earlier run removed, events
+// stream opened. Runtime events hop onto the state strand before the ECS layer sees them.
+void App::start_runtime() {
+  auto& c = impl_->config;
+  if (!c.docker) {
+    spdlog::warn("running without Docker (--no-docker): tasks stop at once with the reason");
+    return;
+  }
+  auto client = runtime::CurlDockerClient::create({c.docker_host, {}, {}});
+  if (!client) throw std::runtime_error("bad Docker host: " + client.error().describe());
+  impl_->docker = std::move(client.value());
+  runtime::TaskRunnerOptions options;
+  options.docker_host = impl_->docker->endpoint().display;
+  options.instance = c.instance;
+  options.on_warning = [](const std::string& message) { spdlog::warn("runtime: {}", message); };
+  impl_->runner = std::make_unique<runtime::TaskRunner>(*impl_->docker, options);
+  auto* dispatcher = impl_->dispatcher.get();
+  std::weak_ptr<api::ecs::EcsProvider> ecs = impl_->ecs;
+  impl_->runner->set_event_sink([dispatcher, ecs](runtime::TaskEvent event) {
+    dispatcher->post_to_state([ecs, event = std::move(event)] {
+      if (auto provider = ecs.lock()) provider->on_task_event(event);
+    });
+  });
+  impl_->ecs->set_task_runtime(impl_->runner.get());
+  if (auto cleaned = impl_->runner->cleanup_leftovers()) {
+    const auto& r = cleaned.value();
+    if (r.containers + r.networks + r.volumes > 0)
+      spdlog::info("removed leftovers of an earlier run: {} containers, {} networks, {} volumes", r.containers,
+                   r.networks, r.volumes);
+  } else {
+    spdlog::warn("Docker is not answering ({}): tasks fail until it is back", cleaned.error().describe());
+  }
+  if (auto pause = impl_->runner->ensure_pause_image(); !pause)
+    spdlog::warn("pause image not ready yet: {}", pause.error().describe());
+  impl_->runner->start();
 }
 
 App::~App() {
@@ -46,6 +90,7 @@ App::~App() {
 
 void App::start() {
   auto& c = impl_->config;
+  start_runtime();
   const auto address = net::ip::make_address(c.host);
   SessionLimits limits{c.body_limit, std::chrono::seconds(c.read_timeout_seconds)};
   impl_->listener = std::make_shared<Listener>(impl_->ioc, tcp::endpoint{address, c.port}, *impl_->dispatcher, limits);
@@ -68,6 +113,11 @@ void App::wait() {
   for (auto& t : impl_->threads)
     if (t.joinable()) t.join();
   impl_->threads.clear();
+  if (impl_->runner) {
+    // After the I/O threads: no request can launch a task any more.
+    impl_->runner->shutdown(!impl_->config.keep_tasks_on_exit);
+    impl_->ecs->set_task_runtime(nullptr);
+  }
 }
 
 void App::stop() {

@@ -22,6 +22,7 @@ class App {
   uint16_t port() const;
 
  private:
+  void start_runtime();
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

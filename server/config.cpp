@@ -26,8 +26,23 @@ bool parse_config(int argc, char** argv, Config& config, int& exit_code) {
       ->envname("ECSLOCAL_READ_TIMEOUT")->capture_default_str()->check(CLI::Range(1, 3600));
   app.add_flag("--strict-shapes", config.strict_shapes, "Fail any response that does not match the AWS model (for tests)")
       ->envname("ECSLOCAL_STRICT_SHAPES");
+  app.add_option("--docker-host", config.docker_host, "Docker Engine endpoint, unix:// or tcp:// (default: DOCKER_HOST, else unix:///var/run/docker.sock)")
+      ->envname("ECSLOCAL_DOCKER_HOST");
+  bool no_docker = false;
+  app.add_flag("--no-docker", no_docker, "Run without a container runtime: tasks fail at once with the reason")
+      ->envname("ECSLOCAL_NO_DOCKER");
+  app.add_flag("--keep-tasks-on-exit", config.keep_tasks_on_exit,
+               "Leave task containers running at exit (the next start removes them)")
+      ->envname("ECSLOCAL_KEEP_TASKS_ON_EXIT");
+  app.add_option("--task-retention", config.task_retention_seconds, "Seconds a STOPPED task stays describable")
+      ->envname("ECSLOCAL_TASK_RETENTION")->capture_default_str()->check(CLI::Range(1, 7 * 24 * 3600));
+  app.add_option("--instance", config.instance,
+                 "Name of this ecslocal on the Docker daemon: start-up cleanup only removes what an earlier "
+                 "run of the same name left")
+      ->envname("ECSLOCAL_INSTANCE")->capture_default_str();
   try {
     app.parse(argc, argv);
+    config.docker = !no_docker;
   } catch (const CLI::ParseError& e) {
     exit_code = app.exit(e);
     return false;

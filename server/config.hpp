@@ -15,6 +15,11 @@ struct Config {
   size_t body_limit = 8 * 1024 * 1024;
   int read_timeout_seconds = 60;
   bool strict_shapes = false;  // answer ServerException when a response leaves the model (tests)
+  std::string docker_host;     // empty: DOCKER_HOST, else unix:///var/run/docker.sock
+  bool docker = true;          // false: no container runtime; RunTask's tasks fail with the reason
+  bool keep_tasks_on_exit = false;  // leave task containers running at exit (removed at next start)
+  int task_retention_seconds = 3600;  // how long STOPPED tasks stay describable
+  std::string instance = "default";   // label value scoping start-up cleanup to this instance
 };
 
 // Parses argv and the environment. Returns false and sets `exit_code` when the program should

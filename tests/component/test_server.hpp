@@ -24,6 +24,7 @@ inline server::Config test_config() {
   c.port = 0;
   c.strict_shapes = true;
   c.log_level = "warn";
+  c.docker = false;  // the component tier runs without a container runtime
   return c;
 }
 

@@ -51,7 +51,7 @@ class EcslocalServer:
             self._log = open(self.log_path, "ab")
             self.process = subprocess.Popen(
                 [str(self.binary), "--host", "127.0.0.1", "--port", str(self.port), "--strict-shapes",
-                 "--log-level", "warn", *self.extra_args],
+                 "--log-level", "warn", "--instance", f"e2e-{os.getpid()}", *self.extra_args],
                 stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT)
             if self._wait_healthy(START_TIMEOUT_SECONDS):
                 return
