@@ -1,0 +1,145 @@
+#!/usr/bin/python3
+"""Task benchmark, run on demand (never by ctest): real containers on the local Docker daemon.
+
+  1. RunTask -> RUNNING (seen in DescribeTasks) of a one-container task, against a raw
+     `docker run -d` of the same image plus a pause container joined to it: ratio, target <= 1.3x.
+  2. Ten tasks from one RunTask (count 10) until all are RUNNING: the time.
+  3. `docker kill` of a task's container -> STOPPED in DescribeTasks: target < 300 ms.
+
+Starts build/ecslocal (ECSLOCAL_BIN) on a free loopback port with its own instance name, uses the
+offline image ecslocal-test/busybox:latest, removes everything it made. Bounded: a few dozen tasks.
+usage: tests/bench/tasks.py [rounds]   (default 5 rounds of 1.)
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import boto3
+from botocore.config import Config
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = os.environ.get("ECSLOCAL_BIN", str(ROOT / "build" / "ecslocal"))
+DOCKER = "/usr/bin/docker"
+IMAGE = "ecslocal-test/busybox:latest"
+INSTANCE = f"bench-{os.getpid()}"
+NETWORK = {"awsvpcConfiguration": {"subnets": ["subnet-bench"]}}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def docker(*args: str) -> str:
+    return subprocess.run([DOCKER, *args], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def poll(ecs, arns: list[str], status: str, timeout: float = 60.0) -> float:
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        tasks = ecs.describe_tasks(cluster="bench", tasks=arns)["tasks"]
+        if all(t["lastStatus"] == status for t in tasks):
+            return time.perf_counter() - start
+        time.sleep(0.005)
+    raise TimeoutError(f"tasks not {status} after {timeout}s")
+
+
+def raw_docker_run(pause_image: str) -> float:
+    """The same work without ecslocal: a pause container, then the app joined to it, until running."""
+    start = time.perf_counter()
+    pause = docker("run", "-d", "--label", "ecslocal.bench=" + INSTANCE, pause_image)
+    app = docker("run", "-d", "--label", "ecslocal.bench=" + INSTANCE, f"--network=container:{pause}", IMAGE,
+                 "sleep", "3600")
+    while docker("inspect", "-f", "{{.State.Running}}", app) != "true":
+        time.sleep(0.005)
+    elapsed = time.perf_counter() - start
+    docker("rm", "-f", app, pause)
+    return elapsed
+
+
+def main() -> int:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    if not 1 <= rounds <= 20:
+        print("rounds must be 1..20", file=sys.stderr)
+        return 2
+    port = free_port()
+    server = subprocess.Popen([BIN, "--port", str(port), "--log-level", "warn", "--instance", INSTANCE],
+                              stdin=subprocess.DEVNULL)
+    try:
+        endpoint = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(endpoint + "/_ecslocal/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        ecs = boto3.client("ecs", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
+                           aws_secret_access_key="test", config=Config(retries={"total_max_attempts": 1}))
+        ecs.create_cluster(clusterName="bench")
+        ecs.register_task_definition(
+            family="bench", requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256", memory="512",
+            containerDefinitions=[{"name": "main", "image": IMAGE, "command": ["sleep", "3600"], "stopTimeout": 2}])
+
+        def run(count: int = 1) -> list[str]:
+            out = ecs.run_task(cluster="bench", launchType="FARGATE", taskDefinition="bench", count=count,
+                               networkConfiguration=NETWORK)
+            return [t["taskArn"] for t in out["tasks"]]
+
+        def stop(arns: list[str]) -> None:
+            for arn in arns:
+                ecs.stop_task(cluster="bench", task=arn)
+            poll(ecs, arns, "STOPPED")
+
+        stop(run())  # warm-up: network and pause image exist from here on
+        pause_image = docker("images", "--filter", "reference=ecslocal/pause", "--format",
+                             "{{.Repository}}:{{.Tag}}").splitlines()[0]
+        ecs_times, raw_times, kill_times = [], [], []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            arns = run()
+            poll(ecs, arns, "RUNNING")
+            ecs_times.append(time.perf_counter() - start)
+            container = docker("ps", "-q", "--filter", f"label=ecslocal.task-arn={arns[0]}",
+                               "--filter", "label=ecslocal.role=container")
+            start = time.perf_counter()
+            docker("kill", container)
+            poll(ecs, arns, "STOPPED")
+            kill_times.append(time.perf_counter() - start)
+            raw_times.append(raw_docker_run(pause_image))
+
+        start = time.perf_counter()
+        ten = run(10)
+        poll(ecs, ten, "RUNNING", timeout=120)
+        ten_time = time.perf_counter() - start
+        stop(ten)
+
+        ecs_ms = statistics.median(ecs_times) * 1000
+        raw_ms = statistics.median(raw_times) * 1000
+        kill_ms = statistics.median(kill_times) * 1000
+        print(f"RunTask -> RUNNING (median of {rounds}):   {ecs_ms:7.0f} ms")
+        print(f"raw docker run pause + app (median):  {raw_ms:7.0f} ms")
+        print(f"ratio ecslocal / raw docker:          {ecs_ms / raw_ms:7.2f}x   (target <= 1.30x)")
+        print(f"RunTask count=10 -> all RUNNING:      {ten_time * 1000:7.0f} ms")
+        print(f"docker kill -> STOPPED (median):      {kill_ms:7.0f} ms   "
+              f"(target < 300 ms: {kill_ms / 300:.2f} of it)")
+        print(f"load average: {os.getloadavg()[0]:.2f}")
+        return 0
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        leftovers = docker("ps", "-aq", "--filter", "label=ecslocal.bench=" + INSTANCE)
+        if leftovers:
+            docker("rm", "-f", *leftovers.split())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
