@@ -4,6 +4,7 @@ the real AWS CLI v2 (`aws`) and boto3 (`ecs`) pointed at it, every response shap
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,12 @@ def server(tmp_path_factory, client_env) -> EcslocalServer:
     yield srv
     code = srv.stop()
     assert code == 0, f"ecslocal exited with {code} after SIGTERM; log:\n{srv.log_tail()}"
+    # At exit ecslocal stops and removes what it made: nothing of this instance may remain.
+    for kind in ("ps -a", "network ls", "volume ls"):
+        left = subprocess.run(["/usr/bin/docker", *kind.split(), "-q", "--filter",
+                               f"label=ecslocal.instance={srv.instance}"],
+                              capture_output=True, text=True, check=True).stdout.split()
+        assert left == [], f"docker {kind}: ecslocal left {left} behind; log:\n{srv.log_tail()}"
 
 
 @pytest.fixture(autouse=True)

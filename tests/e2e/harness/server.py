@@ -34,6 +34,7 @@ class EcslocalServer:
         self.binary = Path(binary)
         self.log_path = Path(log_path)
         self.extra_args = tuple(extra_args)
+        self.instance = f"e2e-{os.getpid()}"  # scopes ecslocal's Docker housekeeping to this run
         self.port: int | None = None
         self.process: subprocess.Popen | None = None
         self._log = None
@@ -51,7 +52,7 @@ class EcslocalServer:
             self._log = open(self.log_path, "ab")
             self.process = subprocess.Popen(
                 [str(self.binary), "--host", "127.0.0.1", "--port", str(self.port), "--strict-shapes",
-                 "--log-level", "warn", "--instance", f"e2e-{os.getpid()}", *self.extra_args],
+                 "--log-level", "warn", "--instance", self.instance, *self.extra_args],
                 stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT)
             if self._wait_healthy(START_TIMEOUT_SECONDS):
                 return
