@@ -94,6 +94,8 @@ class DockerEnvironment : public ::testing::Environment {
 
 [[maybe_unused]] auto* const environment = ::testing::AddGlobalTestEnvironment(new DockerEnvironment);
 
+}  // namespace
+
 bool subnets_overlap(const std::string& a, const std::string& b) {
   auto parse = [](const std::string& cidr, unsigned& base, unsigned& prefix) {
     unsigned o[4] = {0, 0, 0, 0};
@@ -108,8 +110,6 @@ bool subnets_overlap(const std::string& a, const std::string& b) {
   unsigned mask = prefix == 0 ? 0 : ~0u << (32 - prefix);
   return (base_a & mask) == (base_b & mask);
 }
-
-}  // namespace
 
 const DockerAvailability& docker_availability() {
   static const DockerAvailability availability = check_availability();

@@ -65,4 +65,7 @@ class DockerTest : public ::testing::Test {
 // Formats a duration for test output: "12.3 ms".
 std::string millis(std::chrono::steady_clock::duration d);
 
+// True when two IPv4 CIDRs ("10.1.0.0/24") share an address; false when either does not parse.
+bool subnets_overlap(const std::string& a, const std::string& b);
+
 }  // namespace ecslocal::testing

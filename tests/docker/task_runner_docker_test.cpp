@@ -68,20 +68,6 @@ std::string http_get_eventually(const std::string& ip, int port, std::chrono::mi
   return {};
 }
 
-bool overlaps(const std::string& a, const std::string& b) {
-  auto parse = [](const std::string& cidr, unsigned& base, unsigned& prefix) {
-    unsigned o[4] = {0, 0, 0, 0};
-    prefix = 32;
-    if (std::sscanf(cidr.c_str(), "%u.%u.%u.%u/%u", &o[0], &o[1], &o[2], &o[3], &prefix) < 4) return false;
-    base = (o[0] << 24) | (o[1] << 16) | (o[2] << 8) | o[3];
-    return true;
-  };
-  unsigned base_a = 0, prefix_a = 0, base_b = 0, prefix_b = 0;
-  if (!parse(a, base_a, prefix_a) || !parse(b, base_b, prefix_b)) return false;
-  unsigned prefix = std::min(prefix_a, prefix_b);
-  unsigned mask = prefix == 0 ? 0 : ~0u << (32 - prefix);
-  return (base_a & mask) == (base_b & mask);
-}
 
 class TaskRunnerDocker : public testing::DockerTest {
  protected:
@@ -131,7 +117,7 @@ class TaskRunnerDocker : public testing::DockerTest {
     }
     for (int attempt = 0; attempt < 250; ++attempt) {
       std::string prefix = "10.214." + std::to_string((::getpid() + attempt * 11) % 250 + 1);
-      bool clash = std::any_of(taken.begin(), taken.end(), [&](auto& t) { return overlaps(prefix + ".0/24", t); });
+      bool clash = std::any_of(taken.begin(), taken.end(), [&](auto& t) { return testing::subnets_overlap(prefix + ".0/24", t); });
       if (!clash) return prefix;
     }
     return {};
