@@ -1,32 +1,21 @@
 #include "api/ecs/cluster_mapping.hpp"
 
+#include "api/common/json_read.hpp"
+
 #include <algorithm>
 
 namespace ecslocal::api::ecs {
 namespace {
 
-std::optional<std::string> text(const Json& object, const char* member) {
-  if (object.is_object() && object.contains(member) && object[member].is_string()) return object[member].get<std::string>();
-  return std::nullopt;
-}
+using json_read::optional_bool;
+using json_read::optional_string;
+using json_read::optional_strings;
 
-std::optional<bool> flag(const Json& object, const char* member) {
-  if (object.is_object() && object.contains(member) && object[member].is_boolean()) return object[member].get<bool>();
-  return std::nullopt;
-}
-
-std::optional<std::vector<std::string>> strings(const Json& object, const char* member) {
-  if (!object.contains(member) || !object[member].is_array()) return std::nullopt;
-  std::vector<std::string> out;
-  for (const auto& item : object[member])
-    if (item.is_string()) out.push_back(item.get<std::string>());
-  return out;
-}
 
 std::vector<ClusterSetting> settings_from_json(const Json& list) {
   std::vector<ClusterSetting> out;
   for (const auto& item : list)
-    if (item.is_object()) out.push_back({text(item, "name").value_or(""), text(item, "value").value_or("")});
+    if (item.is_object()) out.push_back({optional_string(item, "name").value_or(""), optional_string(item, "value").value_or("")});
   return out;
 }
 
@@ -34,7 +23,7 @@ std::vector<CapacityProviderStrategyItem> strategy_from_json(const Json& list) {
   std::vector<CapacityProviderStrategyItem> out;
   for (const auto& item : list) {
     if (!item.is_object()) continue;
-    out.push_back({text(item, "capacityProvider").value_or(""), item.value("weight", 0), item.value("base", 0)});
+    out.push_back({optional_string(item, "capacityProvider").value_or(""), item.value("weight", 0), item.value("base", 0)});
   }
   return out;
 }
@@ -44,12 +33,12 @@ ClusterConfiguration configuration_from_json(const Json& object) {
   if (!object.contains("executeCommandConfiguration") || !object["executeCommandConfiguration"].is_object())
     return configuration;
   const Json& exec = object["executeCommandConfiguration"];
-  ExecuteCommandConfiguration out{text(exec, "kmsKeyId"), text(exec, "logging"), std::nullopt};
+  ExecuteCommandConfiguration out{optional_string(exec, "kmsKeyId"), optional_string(exec, "logging"), std::nullopt};
   if (exec.contains("logConfiguration") && exec["logConfiguration"].is_object()) {
     const Json& log = exec["logConfiguration"];
     out.log_configuration = ExecuteCommandLogConfiguration{
-        text(log, "cloudWatchLogGroupName"), flag(log, "cloudWatchEncryptionEnabled"), text(log, "s3BucketName"),
-        flag(log, "s3EncryptionEnabled"), text(log, "s3KeyPrefix")};
+        optional_string(log, "cloudWatchLogGroupName"), optional_bool(log, "cloudWatchEncryptionEnabled"), optional_string(log, "s3BucketName"),
+        optional_bool(log, "s3EncryptionEnabled"), optional_string(log, "s3KeyPrefix")};
   }
   configuration.execute_command = std::move(out);
   return configuration;
@@ -122,19 +111,19 @@ void add_optional_parts(Json& out, const Cluster& cluster, const ClusterView& vi
 
 ClusterRequest cluster_request_from_json(const Json& input) {
   ClusterRequest r;
-  r.cluster_name = text(input, "clusterName");
-  r.cluster = text(input, "cluster");
+  r.cluster_name = optional_string(input, "clusterName");
+  r.cluster = optional_string(input, "cluster");
   if (input.contains("tags")) r.tags = tags_from_json(input["tags"]);
   if (input.contains("settings") && input["settings"].is_array()) r.settings = settings_from_json(input["settings"]);
   if (input.contains("configuration") && input["configuration"].is_object())
     r.configuration = configuration_from_json(input["configuration"]);
-  r.capacity_providers = strings(input, "capacityProviders");
+  r.capacity_providers = optional_strings(input, "capacityProviders");
   if (input.contains("defaultCapacityProviderStrategy") && input["defaultCapacityProviderStrategy"].is_array())
     r.default_strategy = strategy_from_json(input["defaultCapacityProviderStrategy"]);
-  if (input.contains("serviceConnectDefaults")) r.service_connect_namespace = text(input["serviceConnectDefaults"], "namespace");
-  r.clusters = strings(input, "clusters");
-  r.include = strings(input, "include").value_or(std::vector<std::string>{});
-  r.next_token = text(input, "nextToken");
+  if (input.contains("serviceConnectDefaults")) r.service_connect_namespace = optional_string(input["serviceConnectDefaults"], "namespace");
+  r.clusters = optional_strings(input, "clusters");
+  r.include = optional_strings(input, "include").value_or(std::vector<std::string>{});
+  r.next_token = optional_string(input, "nextToken");
   if (input.contains("maxResults") && input["maxResults"].is_number_integer()) r.max_results = input["maxResults"].get<long long>();
   return r;
 }

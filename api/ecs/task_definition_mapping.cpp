@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 
+#include "api/common/json_read.hpp"
 #include "api/common/time.hpp"
 #include "api/ecs/task_definition_validation.hpp"
 #include "api/protocol/model.hpp"
@@ -11,38 +12,9 @@
 namespace ecslocal::api::ecs {
 namespace {
 
-// --- reading JSON values that the gateway already checked against the model ---
-
-std::string str(const Json& o, const char* key) {
-  auto it = o.find(key);
-  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::optional<int> opt_int(const Json& o, const char* key) {
-  auto it = o.find(key);
-  if (it == o.end() || !it->is_number_integer()) return std::nullopt;
-  if (it->is_number_unsigned()) return static_cast<int>(std::min<unsigned long long>(it->get<unsigned long long>(), INT_MAX));
-  const long long v = it->get<long long>();
-  return static_cast<int>(std::clamp<long long>(v, INT_MIN, INT_MAX));
-}
-
-bool flag(const Json& o, const char* key) {
-  auto it = o.find(key);
-  return it != o.end() && it->is_boolean() && it->get<bool>();
-}
-
-const Json& items(const Json& o, const char* key) {
-  static const Json empty = Json::array();
-  auto it = o.find(key);
-  return it != o.end() && it->is_array() ? *it : empty;
-}
-
-std::vector<std::string> strings(const Json& o, const char* key) {
-  std::vector<std::string> out;
-  for (const auto& v : items(o, key))
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
+using json_read::flag;
+using json_read::items;
+using json_read::strings;
 
 std::map<std::string, std::string> string_map(const Json& o, const char* key) {
   std::map<std::string, std::string> out;
@@ -55,7 +27,7 @@ std::map<std::string, std::string> string_map(const Json& o, const char* key) {
 
 std::vector<SecretRef> secrets(const Json& o, const char* key) {
   std::vector<SecretRef> out;
-  for (const auto& s : items(o, key)) out.push_back({str(s, "name"), str(s, "valueFrom")});
+  for (const auto& s : items(o, key)) out.push_back({json_read::string_or_empty(s, "name"), json_read::string_or_empty(s, "valueFrom")});
   return out;
 }
 
@@ -126,55 +98,55 @@ Json normalized_document(const Json& request) {
 
 PortMapping port_mapping_from(const Json& o) {
   PortMapping pm;
-  pm.container_port = opt_int(o, "containerPort");
-  pm.host_port = opt_int(o, "hostPort");
-  pm.protocol = str(o, "protocol");
-  pm.name = str(o, "name");
-  pm.app_protocol = str(o, "appProtocol");
-  pm.container_port_range = str(o, "containerPortRange");
+  pm.container_port = json_read::optional_int(o, "containerPort");
+  pm.host_port = json_read::optional_int(o, "hostPort");
+  pm.protocol = json_read::string_or_empty(o, "protocol");
+  pm.name = json_read::string_or_empty(o, "name");
+  pm.app_protocol = json_read::string_or_empty(o, "appProtocol");
+  pm.container_port_range = json_read::string_or_empty(o, "containerPortRange");
   return pm;
 }
 
 HealthCheck health_check_from(const Json& o) {
   HealthCheck hc;
   hc.command = strings(o, "command");
-  hc.interval_seconds = opt_int(o, "interval").value_or(30);
-  hc.timeout_seconds = opt_int(o, "timeout").value_or(5);
-  hc.retries = opt_int(o, "retries").value_or(3);
-  hc.start_period_seconds = opt_int(o, "startPeriod");
+  hc.interval_seconds = json_read::optional_int(o, "interval").value_or(30);
+  hc.timeout_seconds = json_read::optional_int(o, "timeout").value_or(5);
+  hc.retries = json_read::optional_int(o, "retries").value_or(3);
+  hc.start_period_seconds = json_read::optional_int(o, "startPeriod");
   return hc;
 }
 
 LogConfiguration log_configuration_from(const Json& o) {
-  return LogConfiguration{str(o, "logDriver"), string_map(o, "options"), secrets(o, "secretOptions")};
+  return LogConfiguration{json_read::string_or_empty(o, "logDriver"), string_map(o, "options"), secrets(o, "secretOptions")};
 }
 
 void read_container_lists(const Json& o, ContainerDefinition& c) {
   c.entry_point = strings(o, "entryPoint");
   c.command = strings(o, "command");
-  for (const auto& e : items(o, "environment")) c.environment.push_back({str(e, "name"), str(e, "value")});
-  for (const auto& f : items(o, "environmentFiles")) c.environment_files.push_back(str(f, "value"));
+  for (const auto& e : items(o, "environment")) c.environment.push_back({json_read::string_or_empty(e, "name"), json_read::string_or_empty(e, "value")});
+  for (const auto& f : items(o, "environmentFiles")) c.environment_files.push_back(json_read::string_or_empty(f, "value"));
   c.secrets = secrets(o, "secrets");
   for (const auto& pm : items(o, "portMappings")) c.port_mappings.push_back(port_mapping_from(pm));
   for (const auto& m : items(o, "mountPoints"))
-    c.mount_points.push_back({str(m, "sourceVolume"), str(m, "containerPath"), flag(m, "readOnly")});
-  for (const auto& v : items(o, "volumesFrom")) c.volumes_from.push_back({str(v, "sourceContainer"), flag(v, "readOnly")});
-  for (const auto& d : items(o, "dependsOn")) c.depends_on.push_back({str(d, "containerName"), str(d, "condition")});
+    c.mount_points.push_back({json_read::string_or_empty(m, "sourceVolume"), json_read::string_or_empty(m, "containerPath"), flag(m, "readOnly")});
+  for (const auto& v : items(o, "volumesFrom")) c.volumes_from.push_back({json_read::string_or_empty(v, "sourceContainer"), flag(v, "readOnly")});
+  for (const auto& d : items(o, "dependsOn")) c.depends_on.push_back({json_read::string_or_empty(d, "containerName"), json_read::string_or_empty(d, "condition")});
   c.links = strings(o, "links");
   c.dns_servers = strings(o, "dnsServers");
   c.dns_search_domains = strings(o, "dnsSearchDomains");
   c.docker_security_options = strings(o, "dockerSecurityOptions");
-  for (const auto& h : items(o, "extraHosts")) c.extra_hosts.push_back({str(h, "hostname"), str(h, "ipAddress")});
+  for (const auto& h : items(o, "extraHosts")) c.extra_hosts.push_back({json_read::string_or_empty(h, "hostname"), json_read::string_or_empty(h, "ipAddress")});
   for (const auto& u : items(o, "ulimits"))
-    c.ulimits.push_back({str(u, "name"), opt_int(u, "softLimit").value_or(0), opt_int(u, "hardLimit").value_or(0)});
-  for (const auto& s : items(o, "systemControls")) c.system_controls[str(s, "namespace")] = str(s, "value");
+    c.ulimits.push_back({json_read::string_or_empty(u, "name"), json_read::optional_int(u, "softLimit").value_or(0), json_read::optional_int(u, "hardLimit").value_or(0)});
+  for (const auto& s : items(o, "systemControls")) c.system_controls[json_read::string_or_empty(s, "namespace")] = json_read::string_or_empty(s, "value");
 }
 
 void read_linux_parameters(const Json& o, ContainerDefinition& c) {
   auto it = o.find("linuxParameters");
   if (it == o.end() || !it->is_object()) return;
   c.init_process_enabled = flag(*it, "initProcessEnabled");
-  c.shared_memory_size_mib = opt_int(*it, "sharedMemorySize");
+  c.shared_memory_size_mib = json_read::optional_int(*it, "sharedMemorySize");
   auto caps = it->find("capabilities");
   if (caps != it->end() && caps->is_object()) {
     c.capabilities_add = strings(*caps, "add");
@@ -184,17 +156,17 @@ void read_linux_parameters(const Json& o, ContainerDefinition& c) {
 
 ContainerDefinition container_from(const Json& o) {
   ContainerDefinition c;
-  c.name = str(o, "name");
-  c.image = str(o, "image");
-  c.cpu = opt_int(o, "cpu").value_or(0);
-  c.memory = opt_int(o, "memory");
-  c.memory_reservation = opt_int(o, "memoryReservation");
+  c.name = json_read::string_or_empty(o, "name");
+  c.image = json_read::string_or_empty(o, "image");
+  c.cpu = json_read::optional_int(o, "cpu").value_or(0);
+  c.memory = json_read::optional_int(o, "memory");
+  c.memory_reservation = json_read::optional_int(o, "memoryReservation");
   c.essential = !o.contains("essential") || flag(o, "essential");
-  c.start_timeout_seconds = opt_int(o, "startTimeout");
-  c.stop_timeout_seconds = opt_int(o, "stopTimeout");
-  c.hostname = str(o, "hostname");
-  c.user = str(o, "user");
-  c.working_directory = str(o, "workingDirectory");
+  c.start_timeout_seconds = json_read::optional_int(o, "startTimeout");
+  c.stop_timeout_seconds = json_read::optional_int(o, "stopTimeout");
+  c.hostname = json_read::string_or_empty(o, "hostname");
+  c.user = json_read::string_or_empty(o, "user");
+  c.working_directory = json_read::string_or_empty(o, "workingDirectory");
   c.privileged = flag(o, "privileged");
   c.readonly_root_filesystem = flag(o, "readonlyRootFilesystem");
   c.disable_networking = flag(o, "disableNetworking");
@@ -202,7 +174,7 @@ ContainerDefinition container_from(const Json& o) {
   c.pseudo_terminal = flag(o, "pseudoTerminal");
   c.docker_labels = string_map(o, "dockerLabels");
   c.has_repository_credentials = o.contains("repositoryCredentials");
-  if (o.contains("firelensConfiguration")) c.firelens_type = str(o["firelensConfiguration"], "type");
+  if (o.contains("firelensConfiguration")) c.firelens_type = json_read::string_or_empty(o["firelensConfiguration"], "type");
   if (o.contains("healthCheck")) c.health_check = health_check_from(o["healthCheck"]);
   if (o.contains("logConfiguration")) c.log_configuration = log_configuration_from(o["logConfiguration"]);
   read_container_lists(o, c);
@@ -212,13 +184,13 @@ ContainerDefinition container_from(const Json& o) {
 
 Volume volume_from(const Json& o) {
   Volume v;
-  v.name = str(o, "name");
+  v.name = json_read::string_or_empty(o, "name");
   auto host = o.find("host");
-  if (host != o.end() && host->is_object() && host->contains("sourcePath")) v.host_source_path = str(*host, "sourcePath");
+  if (host != o.end() && host->is_object() && host->contains("sourcePath")) v.host_source_path = json_read::string_or_empty(*host, "sourcePath");
   auto docker = o.find("dockerVolumeConfiguration");
   if (docker != o.end()) {
     v.docker_volume = true;
-    v.docker_volume_driver = str(*docker, "driver");
+    v.docker_volume_driver = json_read::string_or_empty(*docker, "driver");
   }
   v.efs = o.contains("efsVolumeConfiguration");
   v.fsx_windows = o.contains("fsxWindowsFileServerVolumeConfiguration");
@@ -226,39 +198,27 @@ Volume volume_from(const Json& o) {
 }
 
 void read_task_level(const Json& doc, TaskDefinition& td) {
-  td.family = str(doc, "family");
-  td.network_mode = str(doc, "networkMode");
+  td.family = json_read::string_or_empty(doc, "family");
+  td.network_mode = json_read::string_or_empty(doc, "networkMode");
   if (doc.contains("cpu")) td.cpu = std::stoi(doc["cpu"].get<std::string>());
   if (doc.contains("memory")) td.memory = std::stoi(doc["memory"].get<std::string>());
   td.requires_compatibilities = strings(doc, "requiresCompatibilities");
-  td.task_role_arn = str(doc, "taskRoleArn");
-  td.execution_role_arn = str(doc, "executionRoleArn");
-  td.pid_mode = str(doc, "pidMode");
-  td.ipc_mode = str(doc, "ipcMode");
-  if (doc.contains("ephemeralStorage")) td.ephemeral_storage_gib = opt_int(doc["ephemeralStorage"], "sizeInGiB");
+  td.task_role_arn = json_read::string_or_empty(doc, "taskRoleArn");
+  td.execution_role_arn = json_read::string_or_empty(doc, "executionRoleArn");
+  td.pid_mode = json_read::string_or_empty(doc, "pidMode");
+  td.ipc_mode = json_read::string_or_empty(doc, "ipcMode");
+  if (doc.contains("ephemeralStorage")) td.ephemeral_storage_gib = json_read::optional_int(doc["ephemeralStorage"], "sizeInGiB");
   if (doc.contains("runtimePlatform")) {
-    td.operating_system_family = str(doc["runtimePlatform"], "operatingSystemFamily");
-    td.cpu_architecture = str(doc["runtimePlatform"], "cpuArchitecture");
+    td.operating_system_family = json_read::string_or_empty(doc["runtimePlatform"], "operatingSystemFamily");
+    td.cpu_architecture = json_read::string_or_empty(doc["runtimePlatform"], "cpuArchitecture");
   }
-  if (doc.contains("proxyConfiguration")) td.proxy_container_name = str(doc["proxyConfiguration"], "containerName");
+  if (doc.contains("proxyConfiguration")) td.proxy_container_name = json_read::string_or_empty(doc["proxyConfiguration"], "containerName");
   td.has_placement_constraints = !items(doc, "placementConstraints").empty();
   td.has_inference_accelerators = !items(doc, "inferenceAccelerators").empty();
 }
 
 const char* status_name(TaskDefinitionStatus status) {
   return status == TaskDefinitionStatus::Active ? "ACTIVE" : "INACTIVE";
-}
-
-std::optional<long long> opt_long(const Json& o, const char* key) {
-  auto it = o.find(key);
-  if (it == o.end() || !it->is_number_integer()) return std::nullopt;
-  return it->is_number_unsigned() ? static_cast<long long>(std::min<unsigned long long>(it->get<unsigned long long>(), LLONG_MAX))
-                                  : it->get<long long>();
-}
-
-std::optional<std::string> opt_str(const Json& o, const char* key) {
-  auto it = o.find(key);
-  return it != o.end() && it->is_string() ? std::optional(it->get<std::string>()) : std::nullopt;
 }
 
 }  // namespace
@@ -294,7 +254,7 @@ Json tags_to_wire(const std::vector<Tag>& tags) { return tags_to_json(tags); }
 
 DescribeTaskDefinitionInput describe_input(const Json& request) {
   DescribeTaskDefinitionInput in;
-  in.task_definition = str(request, "taskDefinition");
+  in.task_definition = json_read::string_or_empty(request, "taskDefinition");
   for (const auto& field : strings(request, "include"))
     if (field == "TAGS") in.include_tags = true;
   return in;
@@ -302,24 +262,24 @@ DescribeTaskDefinitionInput describe_input(const Json& request) {
 
 ListTaskDefinitionsInput list_task_definitions_input(const Json& request) {
   ListTaskDefinitionsInput in;
-  in.family = str(request, "familyPrefix");
-  if (auto status = opt_str(request, "status")) in.status = *status;
-  in.descending = str(request, "sort") == "DESC";
-  in.next_token = opt_str(request, "nextToken");
-  in.max_results = opt_long(request, "maxResults");
+  in.family = json_read::string_or_empty(request, "familyPrefix");
+  if (auto status = json_read::optional_string(request, "status")) in.status = *status;
+  in.descending = json_read::string_or_empty(request, "sort") == "DESC";
+  in.next_token = json_read::optional_string(request, "nextToken");
+  in.max_results = json_read::optional_long(request, "maxResults");
   return in;
 }
 
 ListFamiliesInput list_families_input(const Json& request) {
   ListFamiliesInput in;
-  in.family_prefix = str(request, "familyPrefix");
-  if (auto status = opt_str(request, "status")) in.status = *status;
-  in.next_token = opt_str(request, "nextToken");
-  in.max_results = opt_long(request, "maxResults");
+  in.family_prefix = json_read::string_or_empty(request, "familyPrefix");
+  if (auto status = json_read::optional_string(request, "status")) in.status = *status;
+  in.next_token = json_read::optional_string(request, "nextToken");
+  in.max_results = json_read::optional_long(request, "maxResults");
   return in;
 }
 
-std::string deregister_input(const Json& request) { return str(request, "taskDefinition"); }
+std::string deregister_input(const Json& request) { return json_read::string_or_empty(request, "taskDefinition"); }
 
 Json register_output(const TaskDefinition& td, const std::vector<Tag>& tags) {
   Json out{{"taskDefinition", task_definition_to_wire(td)}};

@@ -3,65 +3,32 @@
 #include <algorithm>
 #include <climits>
 
+#include "api/common/json_read.hpp"
 #include "api/common/time.hpp"
 
 namespace ecslocal::api::ecs {
 namespace {
 
-// --- reading values the gateway already checked against the model ---
-
-std::optional<std::string> text(const Json& o, const char* key) {
-  auto it = o.find(key);
-  if (it == o.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
-
-std::optional<long long> integer(const Json& o, const char* key) {
-  auto it = o.find(key);
-  if (it == o.end() || !it->is_number_integer()) return std::nullopt;
-  if (it->is_number_unsigned()) return static_cast<long long>(std::min<unsigned long long>(it->get<unsigned long long>(), LLONG_MAX));
-  return it->get<long long>();
-}
-
-std::optional<int> small_integer(const Json& o, const char* key) {
-  auto v = integer(o, key);
-  if (!v) return std::nullopt;
-  return static_cast<int>(std::clamp<long long>(*v, INT_MIN, INT_MAX));
-}
-
-bool flag(const Json& o, const char* key) {
-  auto it = o.find(key);
-  return it != o.end() && it->is_boolean() && it->get<bool>();
-}
-
-const Json& items(const Json& o, const char* key) {
-  static const Json empty = Json::array();
-  auto it = o.find(key);
-  return it != o.end() && it->is_array() ? *it : empty;
-}
-
-std::optional<std::vector<std::string>> strings(const Json& o, const char* key) {
-  auto it = o.find(key);
-  if (it == o.end() || !it->is_array()) return std::nullopt;
-  std::vector<std::string> out;
-  for (const auto& v : *it)
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
+using json_read::flag;
+using json_read::items;
+using json_read::optional_int;
+using json_read::optional_long;
+using json_read::optional_string;
+using json_read::optional_strings;
 
 ContainerOverride container_override_from(const Json& o, bool& missing_name) {
   ContainerOverride out;
-  auto name = text(o, "name");
+  auto name = optional_string(o, "name");
   if (!name) missing_name = true;
   out.name = name.value_or("");
-  out.command = strings(o, "command");
+  out.command = optional_strings(o, "command");
   if (o.contains("environment") && o["environment"].is_array()) {
     out.environment.emplace();
-    for (const auto& e : o["environment"]) out.environment->push_back({text(e, "name").value_or(""), text(e, "value").value_or("")});
+    for (const auto& e : o["environment"]) out.environment->push_back({optional_string(e, "name").value_or(""), optional_string(e, "value").value_or("")});
   }
-  out.cpu = small_integer(o, "cpu");
-  out.memory = small_integer(o, "memory");
-  out.memory_reservation = small_integer(o, "memoryReservation");
+  out.cpu = optional_int(o, "cpu");
+  out.memory = optional_int(o, "memory");
+  out.memory_reservation = optional_int(o, "memoryReservation");
   return out;
 }
 
@@ -72,12 +39,12 @@ void read_overrides(const Json& request, RunTaskInput& in) {
   in.overrides_length = o.dump().size();
   for (const auto& c : items(o, "containerOverrides"))
     if (c.is_object()) in.overrides.containers.push_back(container_override_from(c, in.container_override_without_name));
-  in.overrides.cpu = text(o, "cpu");
-  in.overrides.memory = text(o, "memory");
-  in.overrides.task_role_arn = text(o, "taskRoleArn");
-  in.overrides.execution_role_arn = text(o, "executionRoleArn");
+  in.overrides.cpu = optional_string(o, "cpu");
+  in.overrides.memory = optional_string(o, "memory");
+  in.overrides.task_role_arn = optional_string(o, "taskRoleArn");
+  in.overrides.execution_role_arn = optional_string(o, "executionRoleArn");
   if (o.contains("ephemeralStorage") && o["ephemeralStorage"].is_object())
-    in.overrides.ephemeral_storage_gib = small_integer(o["ephemeralStorage"], "sizeInGiB");
+    in.overrides.ephemeral_storage_gib = optional_int(o["ephemeralStorage"], "sizeInGiB");
 }
 
 void read_network(const Json& request, RunTaskInput& in) {
@@ -87,9 +54,9 @@ void read_network(const Json& request, RunTaskInput& in) {
   auto vpc = it->find("awsvpcConfiguration");
   if (vpc == it->end() || !vpc->is_object()) return;
   AwsVpcInput out;
-  out.subnets = strings(*vpc, "subnets").value_or(std::vector<std::string>{});
-  out.security_groups = strings(*vpc, "securityGroups").value_or(std::vector<std::string>{});
-  out.assign_public_ip = text(*vpc, "assignPublicIp").value_or("DISABLED");
+  out.subnets = optional_strings(*vpc, "subnets").value_or(std::vector<std::string>{});
+  out.security_groups = optional_strings(*vpc, "securityGroups").value_or(std::vector<std::string>{});
+  out.assign_public_ip = optional_string(*vpc, "assignPublicIp").value_or("DISABLED");
   in.awsvpc = std::move(out);
 }
 
@@ -228,23 +195,23 @@ std::string task_status_text(TaskStatus s) {
 
 RunTaskInput run_task_input(const Json& request) {
   RunTaskInput in;
-  in.cluster = text(request, "cluster");
-  in.task_definition = text(request, "taskDefinition").value_or("");
-  in.count = integer(request, "count");
-  in.launch_type = text(request, "launchType");
+  in.cluster = optional_string(request, "cluster");
+  in.task_definition = optional_string(request, "taskDefinition").value_or("");
+  in.count = optional_long(request, "count");
+  in.launch_type = optional_string(request, "launchType");
   if (request.contains("capacityProviderStrategy") && request["capacityProviderStrategy"].is_array()) {
     in.capacity_provider_strategy.emplace();
     for (const auto& item : request["capacityProviderStrategy"])
       in.capacity_provider_strategy->push_back(
-          {text(item, "capacityProvider").value_or(""), small_integer(item, "weight").value_or(0), small_integer(item, "base").value_or(0)});
+          {optional_string(item, "capacityProvider").value_or(""), optional_int(item, "weight").value_or(0), optional_int(item, "base").value_or(0)});
   }
   read_network(request, in);
   read_overrides(request, in);
-  in.started_by = text(request, "startedBy");
-  in.group = text(request, "group");
-  in.platform_version = text(request, "platformVersion");
-  in.propagate_tags = text(request, "propagateTags");
-  in.reference_id = text(request, "referenceId");
+  in.started_by = optional_string(request, "startedBy");
+  in.group = optional_string(request, "group");
+  in.platform_version = optional_string(request, "platformVersion");
+  in.propagate_tags = optional_string(request, "propagateTags");
+  in.reference_id = optional_string(request, "referenceId");
   in.tags = tags_from_json(request.value("tags", Json()));
   in.enable_execute_command = flag(request, "enableExecuteCommand");
   in.enable_ecs_managed_tags = flag(request, "enableECSManagedTags");
@@ -254,29 +221,29 @@ RunTaskInput run_task_input(const Json& request) {
 }
 
 StopTaskInput stop_task_input(const Json& request) {
-  return StopTaskInput{text(request, "cluster"), text(request, "task").value_or(""), text(request, "reason")};
+  return StopTaskInput{optional_string(request, "cluster"), optional_string(request, "task").value_or(""), optional_string(request, "reason")};
 }
 
 DescribeTasksInput describe_tasks_input(const Json& request) {
   DescribeTasksInput in;
-  in.cluster = text(request, "cluster");
-  in.tasks = strings(request, "tasks").value_or(std::vector<std::string>{});
-  for (const auto& field : strings(request, "include").value_or(std::vector<std::string>{}))
+  in.cluster = optional_string(request, "cluster");
+  in.tasks = optional_strings(request, "tasks").value_or(std::vector<std::string>{});
+  for (const auto& field : optional_strings(request, "include").value_or(std::vector<std::string>{}))
     if (field == "TAGS") in.include_tags = true;
   return in;
 }
 
 ListTasksInput list_tasks_input(const Json& request) {
   ListTasksInput in;
-  in.cluster = text(request, "cluster");
-  in.container_instance = text(request, "containerInstance");
-  in.family = text(request, "family");
-  in.started_by = text(request, "startedBy");
-  in.service_name = text(request, "serviceName");
-  in.desired_status = text(request, "desiredStatus").value_or("RUNNING");
-  in.launch_type = text(request, "launchType");
-  in.next_token = text(request, "nextToken");
-  in.max_results = integer(request, "maxResults");
+  in.cluster = optional_string(request, "cluster");
+  in.container_instance = optional_string(request, "containerInstance");
+  in.family = optional_string(request, "family");
+  in.started_by = optional_string(request, "startedBy");
+  in.service_name = optional_string(request, "serviceName");
+  in.desired_status = optional_string(request, "desiredStatus").value_or("RUNNING");
+  in.launch_type = optional_string(request, "launchType");
+  in.next_token = optional_string(request, "nextToken");
+  in.max_results = optional_long(request, "maxResults");
   return in;
 }
 
