@@ -26,6 +26,7 @@ struct App::Impl {
   std::unique_ptr<Dispatcher> dispatcher;
   std::shared_ptr<Listener> listener;
   std::optional<net::signal_set> signals;
+  std::optional<net::steady_timer> scheduler_timer;  // on the state strand
   std::vector<std::thread> threads;
   bool stopped = false;
 
@@ -42,6 +43,8 @@ App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
   impl_->gateway = std::make_shared<api::Gateway>(options);
   impl_->ecs = std::make_shared<api::ecs::EcsProvider>();
   impl_->ecs->set_task_retention(std::chrono::seconds(c.task_retention_seconds));
+  impl_->ecs->scheduler().breaker_minimum = c.breaker_minimum;
+  impl_->ecs->scheduler().healthy_after = std::chrono::seconds(c.healthy_after_seconds);
   impl_->gateway->add(impl_->ecs);
   impl_->dispatcher = std::make_unique<Dispatcher>(impl_->ioc, impl_->gateway);
 }
@@ -96,8 +99,20 @@ void App::start() {
   impl_->listener = std::make_shared<Listener>(impl_->ioc, tcp::endpoint{address, c.port}, *impl_->dispatcher, limits);
   impl_->listener->run();
   impl_->work.emplace(impl_->ioc.get_executor());
+  impl_->scheduler_timer.emplace(impl_->dispatcher->state_strand());
+  schedule_tick();
   for (int i = 0; i < c.io_threads; ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
   spdlog::info("ecslocal listening on {}:{} (region {}, account {})", c.host, port(), c.region, c.account_id);
+}
+
+// The service scheduler's slow, level-triggered pass; events trigger passes of their own.
+void App::schedule_tick() {
+  impl_->scheduler_timer->expires_after(std::chrono::milliseconds(impl_->config.scheduler_interval_ms));
+  impl_->scheduler_timer->async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;  // cancelled: the io_context is stopping
+    impl_->ecs->tick(std::chrono::system_clock::now());
+    schedule_tick();
+  });
 }
 
 void App::install_signal_handlers() {

@@ -22,6 +22,7 @@ class App {
   uint16_t port() const;
 
  private:
+  void schedule_tick();
   void start_runtime();
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -36,6 +36,16 @@ bool parse_config(int argc, char** argv, Config& config, int& exit_code) {
       ->envname("ECSLOCAL_KEEP_TASKS_ON_EXIT");
   app.add_option("--task-retention", config.task_retention_seconds, "Seconds a STOPPED task stays describable")
       ->envname("ECSLOCAL_TASK_RETENTION")->capture_default_str()->check(CLI::Range(1, 7 * 24 * 3600));
+  app.add_option("--scheduler-interval", config.scheduler_interval_ms,
+                 "Milliseconds between the service scheduler's passes over every service (events act at once)")
+      ->envname("ECSLOCAL_SCHEDULER_INTERVAL")->capture_default_str()->check(CLI::Range(50, 60000));
+  app.add_option("--circuit-breaker-minimum", config.breaker_minimum,
+                 "Smallest deployment circuit breaker threshold (AWS: 3; it was 10 before 2023)")
+      ->envname("ECSLOCAL_CIRCUIT_BREAKER_MINIMUM")->capture_default_str()->check(CLI::Range(1, 200));
+  app.add_option("--healthy-after", config.healthy_after_seconds,
+                 "Seconds a RUNNING service task without health checks waits before it counts as healthy in a "
+                 "deployment (AWS: 40)")
+      ->envname("ECSLOCAL_HEALTHY_AFTER")->capture_default_str()->check(CLI::Range(0, 3600));
   app.add_option("--instance", config.instance,
                  "Name of this ecslocal on the Docker daemon: start-up cleanup only removes what an earlier "
                  "run of the same name left")

@@ -8,6 +8,7 @@ EcsProvider::EcsProvider(std::shared_ptr<IdSource> ids) : ids_(std::move(ids)) {
   register_tag_operations(*this, table_);
   register_account_setting_operations(*this, table_);
   register_task_operations(*this, table_);
+  register_service_operations(*this, table_);
 }
 
 const protocol::ServiceModel& EcsProvider::model() const { return protocol::ServiceModel::get("ecs"); }

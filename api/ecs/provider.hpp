@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "api/common/ids.hpp"
+#include "api/ecs/service_scheduler.hpp"
 #include "api/ecs/state.hpp"
 #include "api/ecs/task_network.hpp"
 #include "api/service.hpp"
@@ -47,6 +48,11 @@ class EcsProvider : public Service {
   void set_task_retention(Clock::duration retention) { task_retention_ = retention; }
   Clock::duration task_retention() const { return task_retention_; }
 
+  // --- services (api/ecs/service_ops.cpp, service_scheduler.cpp) ---
+  SchedulerSettings& scheduler() { return scheduler_; }
+  // The slow level-triggered pass over every service; run ON THE STATE STRAND (about once a second).
+  void tick(Clock::time_point now);
+
  private:
   std::shared_ptr<IdSource> ids_;
   EcsStore store_;
@@ -55,6 +61,7 @@ class EcsProvider : public Service {
   NetworkRegistry networks_;
   PublicAddressPool public_ips_;
   Clock::duration task_retention_ = std::chrono::hours(1);
+  SchedulerSettings scheduler_;
 };
 
 // Each area adds its operations; defined in the area's *_ops.cpp file.
@@ -63,5 +70,6 @@ void register_task_definition_operations(EcsProvider& provider, OperationTable& 
 void register_tag_operations(EcsProvider& provider, OperationTable& table);
 void register_account_setting_operations(EcsProvider& provider, OperationTable& table);
 void register_task_operations(EcsProvider& provider, OperationTable& table);
+void register_service_operations(EcsProvider& provider, OperationTable& table);
 
 }  // namespace ecslocal::api::ecs

@@ -6,6 +6,7 @@
 
 #include "api/ecs/account_settings.hpp"
 #include "api/ecs/cluster_model.hpp"
+#include "api/ecs/service_model.hpp"
 #include "api/ecs/tags.hpp"
 #include "api/ecs/task_definition_model.hpp"
 #include "api/ecs/task_model.hpp"
@@ -18,6 +19,7 @@ struct EcsState {
   AccountSettings account_settings;
   TagStore tags;  // by resource ARN
   TaskRegistry tasks;
+  ServiceRegistry services;
 };
 
 class EcsStore {
@@ -28,6 +30,10 @@ class EcsStore {
     return it == states_.end() ? nullptr : &it->second;
   }
   void clear() { states_.clear(); }
+  template <typename F>
+  void for_each(F&& f) {
+    for (auto& [key, state] : states_) f(state);
+  }
 
  private:
   std::map<std::pair<std::string, std::string>, EcsState> states_;

@@ -1,6 +1,7 @@
 #include "api/ecs/task_factory.hpp"
 
 #include "api/ecs/arn.hpp"
+#include "api/ecs/task_service.hpp"
 
 namespace ecslocal::api::ecs {
 namespace {
@@ -94,6 +95,24 @@ Task new_task(EcsProvider& provider, const RequestContext& ctx, const Cluster& c
   task.created_at = ctx.now;
   task.capacity_kind = CapacityKind::Fargate;
   return task;
+}
+
+CreatedTasks create_tasks(EcsProvider& provider, EcsState& state, const RequestContext& ctx, const Cluster& cluster,
+                          const TaskDefinition& td, const RunTaskInput& in, const std::vector<TaskPlacement>& placements,
+                          const std::vector<Tag>& tags) {
+  CreatedTasks out;
+  for (size_t i = 0; i < placements.size(); ++i) {
+    std::optional<NetworkAttachment> eni;
+    if (in.awsvpc && !(eni = reserve_attachment(provider, ctx, *in.awsvpc, static_cast<int>(i)))) {
+      out.failures.push_back(no_address_failure(*in.awsvpc));
+      continue;
+    }
+    Task& task = state.tasks.add(new_task(provider, ctx, cluster, td, in, placements[i], std::move(eni)));
+    if (!tags.empty()) state.tags.set(task.arn, tags);
+    sync_cluster_usage(state, task);
+    out.tasks.push_back(&task);
+  }
+  return out;
 }
 
 std::vector<Tag> run_task_tags(const EcsState& state, const RunTaskInput& in, const TaskDefinition& td, const Cluster& cluster) {

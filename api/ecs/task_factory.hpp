@@ -24,6 +24,17 @@ TaskFailure no_address_failure(const AwsVpcInput& vpc);
 Task new_task(EcsProvider& provider, const RequestContext& ctx, const Cluster& cluster, const TaskDefinition& definition,
               const RunTaskInput& input, const TaskPlacement& placement, std::optional<NetworkAttachment> attachment);
 
+// Creates and stores the tasks of `placements` (one each; an ENI reserved per awsvpc task, a
+// task without a free address becomes a failure), tagged with `tags` and counted in the cluster.
+// Nothing is launched yet.
+struct CreatedTasks {
+  std::vector<Task*> tasks;
+  std::vector<TaskFailure> failures;
+};
+CreatedTasks create_tasks(EcsProvider& provider, EcsState& state, const RequestContext& ctx, const Cluster& cluster,
+                          const TaskDefinition& definition, const RunTaskInput& input,
+                          const std::vector<TaskPlacement>& placements, const std::vector<Tag>& tags);
+
 // The request's tags, after the definition's when propagateTags is TASK_DEFINITION, plus the
 // ECS-managed aws:ecs:clusterName tag when enableECSManagedTags is set.
 std::vector<Tag> run_task_tags(const EcsState& state, const RunTaskInput& input, const TaskDefinition& definition,

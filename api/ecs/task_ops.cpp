@@ -64,19 +64,7 @@ Json run_task(EcsProvider& provider, const RequestContext& ctx, Json& input) {
   validate_and_complete_overrides(in, td);
   validate_run_task_options(in, td);
   const std::vector<Tag> tags = run_task_tags(state, in, td, cluster);
-  std::vector<Task*> created;
-  std::vector<TaskFailure> failures;
-  for (int i = 0; i < count; ++i) {
-    std::optional<NetworkAttachment> eni;
-    if (in.awsvpc && !(eni = reserve_attachment(provider, ctx, *in.awsvpc, i))) {
-      failures.push_back(no_address_failure(*in.awsvpc));
-      continue;
-    }
-    Task& task = state.tasks.add(new_task(provider, ctx, cluster, td, in, placements[i], std::move(eni)));
-    if (!tags.empty()) state.tags.set(task.arn, tags);
-    sync_cluster_usage(state, task);
-    created.push_back(&task);
-  }
+  auto [created, failures] = create_tasks(provider, state, ctx, cluster, td, in, placements, tags);
   Json tasks = Json::array();
   for (const Task* task : created) tasks.push_back(task_to_json(*task, &state.tags.get(task->arn)));
   for (Task* task : created) launch_task(provider, state, *task, td, ctx.now);

@@ -77,6 +77,18 @@ void EcsProvider::on_task_event(const runtime::TaskEvent& event) {
   Task* task = state ? state->tasks.find_by_arn(event.key) : nullptr;
   if (!task) return;  // pruned, reset, or not ours
   settle_task(*this, *state, *task, apply_task_event(*task, event));
+  // Edge-triggered: the task's service reacts now, not at the next tick.
+  constexpr std::string_view kServiceGroup = "service:";
+  if (task->group.rfind(kServiceGroup, 0) == 0)
+    if (EcsService* service = state->services.find(task->cluster_name, task->group.substr(kServiceGroup.size())))
+      reconcile_service(*this, *state, *service, event.at);
+}
+
+void EcsProvider::tick(Clock::time_point now) {
+  store_.for_each([&](EcsState& state) {
+    state.services.prune(now, task_retention_);
+    for (EcsService* service : state.services.all()) reconcile_service(*this, state, *service, now);
+  });
 }
 
 }  // namespace ecslocal::api::ecs

@@ -26,14 +26,6 @@ constexpr const char* kLatestPlatformVersion = "1.4.0";
 
 bool is_fargate_provider(const std::string& name) { return name == "FARGATE" || name == "FARGATE_SPOT"; }
 
-std::string resolve_platform_version(const std::optional<std::string>& requested) {
-  const std::string version = requested.value_or("LATEST");
-  if (std::find(std::begin(kFargatePlatformVersions), std::end(kFargatePlatformVersions), version) ==
-      std::end(kFargatePlatformVersions))
-    throw AwsError("PlatformUnknownException", "The specified platform version does not exist.");
-  return version == "LATEST" ? kLatestPlatformVersion : version;
-}
-
 void validate_strategy(const Cluster& cluster, const std::vector<CapacityProviderStrategyItem>& strategy) {
   if (strategy.size() > 6) invalid("A capacity provider strategy can contain at most 6 capacity providers.");
   std::set<std::string> seen;
@@ -114,6 +106,14 @@ bool started_by_char(char ch) {
 }
 
 }  // namespace
+
+std::string resolve_platform_version(const std::optional<std::string>& requested) {
+  const std::string version = requested.value_or("LATEST");
+  if (std::find(std::begin(kFargatePlatformVersions), std::end(kFargatePlatformVersions), version) ==
+      std::end(kFargatePlatformVersions))
+    throw AwsError("PlatformUnknownException", "The specified platform version does not exist.");
+  return version == "LATEST" ? kLatestPlatformVersion : version;
+}
 
 const TaskDefinition& resolve_definition_for_run(const EcsState& state, const std::string& reference) {
   const TaskDefinition* td = state.task_definitions.resolve(reference);

@@ -21,6 +21,10 @@ constexpr size_t kMaxStopReasonLength = 255;
 // ClientException "Unable to describe task definition."; INACTIVE: "TaskDefinition is inactive".
 const TaskDefinition& resolve_definition_for_run(const EcsState& state, const std::string& reference);
 
+// A Fargate platform version ("LATEST" when absent) as tasks report it ("1.4.0"); unknown:
+// PlatformUnknownException.
+std::string resolve_platform_version(const std::optional<std::string>& requested);
+
 // How one task of a RunTask is placed: ecslocal runs Fargate only (no container instances).
 struct TaskPlacement {
   std::string launch_type = "FARGATE";

@@ -1,0 +1,384 @@
+#include "api/ecs/service_scheduler.hpp"
+
+#include <algorithm>
+
+#include "api/ecs/provider.hpp"
+#include "api/ecs/service_events.hpp"
+#include "api/ecs/task_factory.hpp"
+#include "api/ecs/task_lifecycle.hpp"
+#include "api/ecs/task_service.hpp"
+#include "api/ecs/task_validation.hpp"
+#include "api/protocol/aws_error.hpp"
+
+namespace ecslocal::api::ecs {
+namespace {
+
+constexpr int kMaxBreakerThreshold = 200;
+constexpr const char* kUnhealthyReason = "Task failed container health checks";
+
+bool live(const Task& t) { return !t.stopped() && t.desired_status == DesiredStatus::Running; }
+
+// Stopped on its own (not by the scheduler or a user): a failure of the deployment.
+bool failed(const Task& t) {
+  return t.stop_code == StopCode::TaskFailedToStart || t.stop_code == StopCode::EssentialContainerExited;
+}
+
+bool has_health_checks(const Task& t) {
+  return std::any_of(t.containers.begin(), t.containers.end(),
+                     [](const Container& c) { return c.essential && c.has_health_check; });
+}
+
+// The tasks of one service and their deployments, gathered once per pass.
+struct ServiceTasks {
+  std::map<std::string, std::vector<Task*>> by_deployment;  // deployment id → tasks, creation order
+  std::vector<Task*>& of(const Deployment& d) { return by_deployment[d.id]; }
+};
+
+ServiceTasks gather(EcsState& state, const EcsService& service) {
+  ServiceTasks out;
+  const std::string group = service.group();
+  for (Task* t : state.tasks.all())
+    if (t->cluster_name == service.cluster_name && t->group == group) out.by_deployment[t->started_by].push_back(t);
+  return out;
+}
+
+class Pass {
+ public:
+  Pass(EcsProvider& provider, EcsState& state, EcsService& service, Clock::time_point now)
+      : provider_(provider), state_(state), s_(service), now_(now), tasks_(gather(state, service)) {}
+
+  void run() {
+    for (auto& d : s_.deployments) account_stopped(d);
+    stop_unhealthy();
+    trip_circuit_breaker();
+    if (s_.status == ServiceStatus::Draining) {
+      drain();
+    } else if (s_.status == ServiceStatus::Active) {
+      scale();
+    }
+    refresh_counts();
+    drop_drained_deployments();
+    complete_rollout();
+    record_steady_state();
+  }
+
+ private:
+  void account_stopped(Deployment& d) {
+    for (Task* t : tasks_.of(d)) {
+      if (!t->stopped() || !d.settled_tasks.insert(t->arn).second) continue;
+      if (!failed(*t)) continue;
+      ++d.consecutive_failures;
+      if (d.rollout == RolloutState::InProgress) ++d.failed_tasks;
+      d.updated_at = now_;
+      if (d.consecutive_failures >= kBackoffFreeFailures) {
+        const int steps = std::min(d.consecutive_failures - kBackoffFreeFailures, 10);
+        const auto delay = std::min(provider_.scheduler().backoff_base * (1 << steps), provider_.scheduler().backoff_max);
+        d.next_launch_at = now_ + delay;
+        note_once(msg::unable_to_start_consistently(s_.name));
+      }
+    }
+  }
+
+  void stop_unhealthy() {
+    for (auto& d : s_.deployments)
+      for (Task* t : tasks_.of(d)) {
+        if (!live(*t) || t->health != HealthStatus::Unhealthy) continue;
+        add_service_event(provider_, s_, msg::failed_health_checks(s_.name, t->id), now_);
+        stop(*t, kUnhealthyReason);
+        ++d.consecutive_failures;
+        if (d.rollout == RolloutState::InProgress) ++d.failed_tasks;
+        ++replaced_unhealthy_;
+      }
+  }
+
+  void trip_circuit_breaker() {
+    Deployment* p = s_.primary();
+    if (!p || p->rollout != RolloutState::InProgress || !s_.deployment_settings.circuit_breaker) return;
+    if (p->failed_tasks < circuit_breaker_threshold(s_.desired_count, provider_.scheduler().breaker_minimum)) return;
+    p->rollout = RolloutState::Failed;
+    p->rollout_reason = msg::kBreakerReason;
+    p->updated_at = now_;
+    add_service_event(provider_, s_, msg::deployment_failed(s_.name, p->id), now_);
+    if (!s_.deployment_settings.rollback || !s_.last_completed) return;
+    // A new PRIMARY deployment of the last completed template; the failed one drains.
+    add_service_event(provider_, s_, msg::rolling_back(s_.name, s_.last_completed_id), now_);
+    start_deployment(provider_, s_, *s_.last_completed, now_);
+    tasks_ = gather(state_, s_);
+  }
+
+  void drain() {
+    for (auto& d : s_.deployments)
+      for (Task* t : tasks_.of(d))
+        if (live(*t)) stop(*t, msg::scaling_reason(s_.primary() ? s_.primary()->id : d.id));
+    report_stops();
+    bool any_left = false;
+    for (auto& d : s_.deployments)
+      for (Task* t : tasks_.of(d)) any_left = any_left || !t->stopped();
+    if (any_left) return;
+    s_.status = ServiceStatus::Inactive;
+    s_.inactive_at = now_;
+    if (Cluster* c = state_.clusters.find(s_.cluster_name)) c->usage.add_service(ServiceBucket::Draining, s_.capacity_kind, -1);
+  }
+
+  bool healthy(const Task& t) const {
+    if (t.last_status != TaskStatus::Running || !live(t)) return false;
+    if (has_health_checks(t)) return t.health == HealthStatus::Healthy;
+    return !t.started_at || *t.started_at + provider_.scheduler().healthy_after <= now_;
+  }
+
+  void scale() {
+    Deployment* p = s_.primary();
+    if (!p) return;
+    const DeploymentBounds bounds = deployment_bounds(s_.desired_count, s_.deployment_settings);
+    std::vector<Task*> primary_live = live_tasks(*p);
+    // Scale in: pending tasks first, then the newest.
+    if (static_cast<int>(primary_live.size()) > s_.desired_count) {
+      std::stable_sort(primary_live.begin(), primary_live.end(), [](const Task* a, const Task* b) {
+        const bool ap = a->last_status != TaskStatus::Running, bp = b->last_status != TaskStatus::Running;
+        return ap != bp ? ap : a->sequence > b->sequence;
+      });
+      const size_t excess = primary_live.size() - static_cast<size_t>(s_.desired_count);
+      for (size_t i = 0; i < excess; ++i) stop(*primary_live[i], msg::scaling_reason(p->id));
+    }
+    const bool only_primary = s_.deployments.size() == 1;
+    const int maximum = only_primary ? std::max(bounds.maximum, s_.desired_count) : bounds.maximum;
+    int total = 0, healthy_total = 0;
+    for (auto& d : s_.deployments)
+      for (Task* t : tasks_.of(d)) {
+        if (!live(*t)) continue;
+        ++total;
+        if (healthy(*t)) ++healthy_total;
+      }
+    // Start what the primary lacks, within the maximum.
+    const int lacking = s_.desired_count - static_cast<int>(live_tasks(*p).size());
+    const int room = maximum - total;
+    int started = 0;
+    if (lacking > 0 && room > 0 && p->rollout != RolloutState::Failed && (!p->next_launch_at || *p->next_launch_at <= now_))
+      started = launch(*p, std::min(lacking, room));
+    // Drain older deployments: tasks that are not healthy go at once, healthy ones while the
+    // healthy count stays at or above the minimum.
+    int stopped = 0;
+    for (auto it = s_.deployments.rbegin(); it != s_.deployments.rend(); ++it) {
+      if (it->status == DeploymentStatus::Primary) continue;
+      for (Task* t : live_tasks(*it)) {
+        if (!healthy(*t)) {
+          stop(*t, msg::scaling_reason(p->id));
+          ++stopped;
+        } else if (healthy_total - 1 >= bounds.minimum_healthy) {
+          stop(*t, msg::scaling_reason(p->id));
+          --healthy_total;
+          ++stopped;
+        }
+      }
+    }
+    report_stops();
+    const bool old_left = std::any_of(s_.deployments.begin() + 1, s_.deployments.end(),
+                                      [&](const Deployment& d) { return !live_tasks(d).empty(); });
+    const std::vector<Task*> primary_now = live_tasks(*p);
+    const bool primary_settling = std::any_of(primary_now.begin(), primary_now.end(), [&](const Task* t) { return !healthy(*t); });
+    if (old_left && started == 0 && stopped == 0 && !primary_settling && lacking > 0)
+      note_once(msg::deployment_blocked(s_.name));
+  }
+
+  std::vector<Task*> live_tasks(const Deployment& d) {
+    std::vector<Task*> out;
+    for (Task* t : tasks_.by_deployment[d.id])
+      if (live(*t)) out.push_back(t);
+    return out;
+  }
+
+  int launch(Deployment& d, int count) {
+    Cluster* cluster = state_.clusters.find(s_.cluster_name);
+    const TaskDefinition* td = state_.task_definitions.resolve(d.spec.task_definition_arn);
+    if (!cluster || !cluster->active() || !td) return 0;
+    RunTaskInput in = task_input(d, *td);
+    RequestContext ctx;
+    ctx.account_id = s_.account_id;
+    ctx.region = s_.region;
+    ctx.now = now_;
+    std::vector<TaskPlacement> placements;
+    try {
+      placements = place_tasks(*cluster, in, *td, count);
+      validate_and_complete_overrides(in, *td);
+    } catch (const AwsError& e) {
+      note_once(msg::unable_to_place(s_.name, e.what()));
+      return 0;
+    }
+    auto [created, failures] = create_tasks(provider_, state_, ctx, *cluster, *td, in, placements, tags_for(*td, *cluster));
+    for (const auto& f : failures) note_once(msg::unable_to_place(s_.name, f.detail));
+    if (created.empty()) return 0;
+    std::vector<std::string> ids;
+    for (Task* t : created) ids.push_back(t->id);
+    add_service_event(provider_, s_, msg::started_tasks(s_.name, ids, std::min(replaced_unhealthy_, static_cast<int>(ids.size()))), now_);
+    replaced_unhealthy_ = 0;
+    d.updated_at = now_;
+    for (Task* t : created) {
+      tasks_.of(d).push_back(t);
+      launch_task(provider_, state_, *t, *td, now_);
+    }
+    return static_cast<int>(created.size());
+  }
+
+  RunTaskInput task_input(const Deployment& d, const TaskDefinition& td) const {
+    RunTaskInput in;
+    in.task_definition = td.arn;
+    in.launch_type = d.spec.launch_type;
+    if (!d.spec.capacity_provider_strategy.empty()) in.capacity_provider_strategy = d.spec.capacity_provider_strategy;
+    in.platform_version = d.spec.platform_version;
+    in.network_configuration_given = d.spec.awsvpc.has_value();
+    in.awsvpc = d.spec.awsvpc;
+    in.group = s_.group();
+    in.started_by = d.id;
+    in.enable_execute_command = s_.enable_execute_command;
+    return in;
+  }
+
+  std::vector<Tag> tags_for(const TaskDefinition& td, const Cluster& cluster) const {
+    std::vector<Tag> tags;
+    if (s_.propagate_tags == "SERVICE") tags = state_.tags.get(s_.arn);
+    if (s_.propagate_tags == "TASK_DEFINITION") tags = state_.tags.get(td.arn);
+    if (s_.enable_ecs_managed_tags) {
+      tags.push_back({"aws:ecs:clusterName", cluster.name});
+      tags.push_back({"aws:ecs:serviceName", s_.name});
+    }
+    return tags;
+  }
+
+  void stop(Task& t, const std::string& reason) {
+    const bool was_running = t.last_status == TaskStatus::Running;
+    settle_task(provider_, state_, t, request_stop(t, StopCode::ServiceSchedulerInitiated, reason, now_));
+    (was_running ? stopped_running_ : stopped_pending_).push_back(t.id);
+  }
+
+  void report_stops() {
+    if (!stopped_running_.empty()) add_service_event(provider_, s_, msg::stopped_running(s_.name, stopped_running_), now_);
+    if (!stopped_pending_.empty()) add_service_event(provider_, s_, msg::stopped_pending(s_.name, stopped_pending_.size()), now_);
+    stopped_running_.clear();
+    stopped_pending_.clear();
+  }
+
+  void refresh_counts() {
+    for (auto& d : s_.deployments) {
+      int running = 0, pending = 0;
+      for (Task* t : tasks_.of(d)) {
+        if (!live(*t)) continue;
+        (t->last_status == TaskStatus::Running ? running : pending) += 1;
+      }
+      if (running != d.running_count || pending != d.pending_count) d.updated_at = now_;
+      d.running_count = running;
+      d.pending_count = pending;
+      d.desired_count = d.status == DeploymentStatus::Primary ? s_.desired_count : 0;
+    }
+  }
+
+  // An older deployment leaves the array once none of its tasks is left un-STOPPED.
+  void drop_drained_deployments() {
+    if (s_.status != ServiceStatus::Active) return;
+    auto drained = [&](const Deployment& d) {
+      if (d.status == DeploymentStatus::Primary) return false;
+      const auto& list = tasks_.of(d);
+      return std::all_of(list.begin(), list.end(), [](const Task* t) { return t->stopped(); });
+    };
+    s_.deployments.erase(std::remove_if(s_.deployments.begin(), s_.deployments.end(), drained), s_.deployments.end());
+  }
+
+  void complete_rollout() {
+    Deployment* p = s_.primary();
+    if (!p || p->rollout != RolloutState::InProgress || s_.status != ServiceStatus::Active) return;
+    if (s_.deployments.size() != 1 || p->running_count != s_.desired_count || p->pending_count != 0) return;
+    const auto& list = tasks_.of(*p);
+    if (!std::all_of(list.begin(), list.end(), [&](const Task* t) { return !live(*t) || healthy(*t); })) return;
+    p->rollout = RolloutState::Completed;
+    p->rollout_reason = msg::completed_reason(p->id);
+    p->updated_at = now_;
+    p->consecutive_failures = 0;
+    p->next_launch_at.reset();
+    s_.last_completed = p->spec;
+    s_.last_completed_id = p->id;
+    add_service_event(provider_, s_, msg::deployment_completed(s_.name, p->id), now_);
+  }
+
+  void record_steady_state() {
+    const Deployment* p = s_.primary();
+    const bool steady = s_.status == ServiceStatus::Active && p && s_.deployments.size() == 1 &&
+                        p->rollout != RolloutState::InProgress && p->running_count == s_.desired_count &&
+                        p->pending_count == 0;
+    if (steady && !s_.steady) {
+      add_service_event(provider_, s_, msg::steady_state(s_.name), now_);
+      s_.suppressed_messages.clear();
+    }
+    s_.steady = steady;
+  }
+
+  // Messages about a lasting condition are recorded once until the service is steady again.
+  void note_once(const std::string& message) {
+    if (s_.suppressed_messages.insert(message).second) add_service_event(provider_, s_, message, now_);
+  }
+
+  EcsProvider& provider_;
+  EcsState& state_;
+  EcsService& s_;
+  Clock::time_point now_;
+  ServiceTasks tasks_;
+  int replaced_unhealthy_ = 0;
+  std::vector<std::string> stopped_running_, stopped_pending_;
+};
+
+}  // namespace
+
+int circuit_breaker_threshold(int desired_count, int minimum) {
+  const int half = (desired_count + 1) / 2;
+  return std::clamp(half, minimum, std::max(minimum, kMaxBreakerThreshold));
+}
+
+DeploymentBounds deployment_bounds(int desired_count, const DeploymentSettings& settings) {
+  const long long desired = desired_count;
+  DeploymentBounds b;
+  b.maximum = static_cast<int>(desired * settings.maximum_percent / 100);
+  b.minimum_healthy = static_cast<int>((desired * settings.minimum_healthy_percent + 99) / 100);
+  return b;
+}
+
+std::string new_deployment_id(IdSource& ids) {
+  const std::string hex = ids.hex(19);
+  std::string digits = "ecs-svc/";
+  for (size_t i = 0; i < hex.size(); ++i) {
+    const int v = std::stoi(hex.substr(i, 1), nullptr, 16) % 10;
+    digits += static_cast<char>('0' + (i == 0 && v == 0 ? 1 : v));
+  }
+  return digits;
+}
+
+Deployment& start_deployment(EcsProvider& provider, EcsService& service, DeploymentTemplate spec, Clock::time_point now) {
+  for (auto& d : service.deployments) {
+    d.status = DeploymentStatus::Active;
+    d.desired_count = 0;
+    d.updated_at = now;
+  }
+  Deployment d;
+  d.id = new_deployment_id(provider.ids());
+  d.status = DeploymentStatus::Primary;
+  d.platform_version_resolved = resolve_platform_version(spec.platform_version);
+  d.spec = std::move(spec);
+  d.desired_count = service.desired_count;
+  d.rollout = RolloutState::InProgress;
+  d.rollout_reason = msg::in_progress_reason(d.id);
+  d.created_at = d.updated_at = now;
+  service.spec = d.spec;
+  service.deployments.insert(service.deployments.begin(), std::move(d));
+  service.steady = false;
+  service.suppressed_messages.clear();
+  return service.deployments.front();
+}
+
+void add_service_event(EcsProvider& provider, EcsService& service, const std::string& message, Clock::time_point now) {
+  service.events.push_front({provider.ids().uuid(), now, message});
+  while (service.events.size() > kMaxServiceEvents) service.events.pop_back();
+}
+
+void reconcile_service(EcsProvider& provider, EcsState& state, EcsService& service, Clock::time_point now) {
+  if (service.status == ServiceStatus::Inactive) return;
+  Pass(provider, state, service, now).run();
+}
+
+}  // namespace ecslocal::api::ecs

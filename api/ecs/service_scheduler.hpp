@@ -1,0 +1,61 @@
+#pragma once
+// The service scheduler: level-triggered reconciliation of one service at a given time. It is run
+// after every runtime event that touches a task of the service (edge), after CreateService /
+// UpdateService / DeleteService, and by the provider's slow tick (level), so a missed event
+// delays convergence and never breaks it. Pure with respect to time: `now` is passed in.
+//
+// One pass:
+//   1. accounts for tasks that stopped since the last pass (failures, back-off, circuit breaker);
+//   2. stops tasks whose container health checks failed;
+//   3. trips the circuit breaker (FAILED, optional rollback to the last completed template);
+//   4. DRAINING services stop everything and become INACTIVE once no task is left;
+//   5. scales the PRIMARY deployment to desiredCount and drains older deployments within
+//      maximumPercent (floor) and minimumHealthyPercent (ceil);
+//   6. drops drained older deployments, completes the rollout, records steady state.
+#include <chrono>
+
+#include "api/common/ids.hpp"
+#include "api/ecs/service_model.hpp"
+#include "api/ecs/state.hpp"
+
+namespace ecslocal::api::ecs {
+
+class EcsProvider;
+
+struct SchedulerSettings {
+  // Circuit breaker threshold = clamp(ceil(desired / 2), breaker_minimum, 200).
+  int breaker_minimum = 3;
+  // How long a RUNNING task without container health checks must have run before it counts as
+  // healthy during a deployment (AWS waits 40 s; the emulator defaults to none).
+  Clock::duration healthy_after = std::chrono::seconds(0);
+  // Back-off after repeated start failures: none for the first kBackoffFreeFailures, then
+  // doubling from backoff_base up to backoff_max.
+  Clock::duration backoff_base = std::chrono::seconds(2);
+  Clock::duration backoff_max = std::chrono::seconds(60);
+};
+
+constexpr int kBackoffFreeFailures = 3;
+
+void reconcile_service(EcsProvider& provider, EcsState& state, EcsService& service, Clock::time_point now);
+
+// Circuit breaker threshold for a desired count.
+int circuit_breaker_threshold(int desired_count, int minimum);
+
+// Rolling-update bounds for a desired count: at most `maximum` tasks (RUNNING + PENDING), at least
+// `minimum_healthy` healthy ones.
+struct DeploymentBounds {
+  int maximum = 0, minimum_healthy = 0;
+};
+DeploymentBounds deployment_bounds(int desired_count, const DeploymentSettings& settings);
+
+// "ecs-svc/" followed by 19 digits.
+std::string new_deployment_id(IdSource& ids);
+
+// A new PRIMARY deployment of `spec` at `now` (older ones become ACTIVE, desiredCount 0). The
+// service's template becomes `spec`.
+Deployment& start_deployment(EcsProvider& provider, EcsService& service, DeploymentTemplate spec, Clock::time_point now);
+
+// Adds an event (newest first, at most kMaxServiceEvents kept).
+void add_service_event(EcsProvider& provider, EcsService& service, const std::string& message, Clock::time_point now);
+
+}  // namespace ecslocal::api::ecs
