@@ -54,7 +54,7 @@ struct Deployment {
   std::string rollout_reason;
   Clock::time_point created_at{}, updated_at{};
   // Scheduler bookkeeping (not on the wire).
-  std::set<std::string> settled_tasks;  // ARNs of this deployment's STOPPED tasks already accounted for
+  std::set<std::string> settled_tasks;  // ARNs of this deployment's failed tasks already counted
   int consecutive_failures = 0;         // for back-off
   std::optional<Clock::time_point> next_launch_at;  // back-off: no launch before this
 };

@@ -65,8 +65,10 @@ class Pass {
  private:
   void account_stopped(Deployment& d) {
     for (Task* t : tasks_.of(d)) {
-      if (!t->stopped() || !d.settled_tasks.insert(t->arn).second) continue;
-      if (!failed(*t)) continue;
+      // A failure counts as soon as the task is on its way out (desired STOPPED), so no
+      // replacement is launched before the failure is accounted for.
+      if (t->desired_status != DesiredStatus::Stopped || !failed(*t)) continue;
+      if (!d.settled_tasks.insert(t->arn).second) continue;
       ++d.consecutive_failures;
       if (d.rollout == RolloutState::InProgress) ++d.failed_tasks;
       d.updated_at = now_;
@@ -259,10 +261,12 @@ class Pass {
 
   void refresh_counts() {
     for (auto& d : s_.deployments) {
+      // As ECS counts them: RUNNING tasks until they leave RUNNING (a task being stopped still
+      // counts), and tasks that have not run yet and are still wanted.
       int running = 0, pending = 0;
       for (Task* t : tasks_.of(d)) {
-        if (!live(*t)) continue;
-        (t->last_status == TaskStatus::Running ? running : pending) += 1;
+        if (t->last_status == TaskStatus::Running) ++running;
+        else if (live(*t) && t->last_status < TaskStatus::Running) ++pending;
       }
       if (running != d.running_count || pending != d.pending_count) d.updated_at = now_;
       d.running_count = running;

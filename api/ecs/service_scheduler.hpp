@@ -5,7 +5,7 @@
 // delays convergence and never breaks it. Pure with respect to time: `now` is passed in.
 //
 // One pass:
-//   1. accounts for tasks that stopped since the last pass (failures, back-off, circuit breaker);
+//   1. counts tasks that failed since the last pass (failures, back-off, circuit breaker);
 //   2. stops tasks whose container health checks failed;
 //   3. trips the circuit breaker (FAILED, optional rollback to the last completed template);
 //   4. DRAINING services stop everything and become INACTIVE once no task is left;
