@@ -53,7 +53,7 @@ RequestContext Gateway::context_for(const ApiRequest& request) const {
   ctx.account_id = account_for_access_key(request.access_key, options_.default_account_id);
   ctx.region = request.region.empty() ? options_.default_region : request.region;
   ctx.request_id = request.request_id;
-  ctx.now = Clock::now();
+  ctx.now = options_.clock();
   return ctx;
 }
 

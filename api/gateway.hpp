@@ -2,6 +2,7 @@
 // The protocol boundary of api/: takes a request already read off HTTP (headers of interest and
 // body), finds service and operation, decodes, validates against the model, calls the handler,
 // shapes the output and encodes the reply or the AWS error. The only place AwsError is caught.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +34,7 @@ struct GatewayOptions {
   std::string default_account_id = "000000000000";
   std::string default_region = "us-east-1";
   bool strict_shapes = false;  // tests: a response outside the model is a ServerException
+  std::function<Clock::time_point()> clock = [] { return Clock::now(); };  // RequestContext::now
 };
 
 class Gateway {

@@ -18,9 +18,13 @@ constexpr const char* kUnhealthyReason = "Task failed container health checks";
 
 bool live(const Task& t) { return !t.stopped() && t.desired_status == DesiredStatus::Running; }
 
-// Stopped on its own (not by the scheduler or a user): a failure of the deployment.
-bool failed(const Task& t) {
-  return t.stop_code == StopCode::TaskFailedToStart || t.stop_code == StopCode::EssentialContainerExited;
+// A failure of the deployment: a task that could not start, or whose essential container exited
+// before it ever ran or while the deployment is still rolling out (a task that exits at once does
+// reach RUNNING here). A task of a completed deployment that stops later (killed, crashed) is
+// simply replaced.
+bool failed(const Task& t, const Deployment& d) {
+  if (t.stop_code == StopCode::TaskFailedToStart) return true;
+  return t.stop_code == StopCode::EssentialContainerExited && (!t.started_at || d.rollout == RolloutState::InProgress);
 }
 
 bool has_health_checks(const Task& t) {
@@ -67,7 +71,7 @@ class Pass {
     for (Task* t : tasks_.of(d)) {
       // A failure counts as soon as the task is on its way out (desired STOPPED), so no
       // replacement is launched before the failure is accounted for.
-      if (t->desired_status != DesiredStatus::Stopped || !failed(*t)) continue;
+      if (t->desired_status != DesiredStatus::Stopped || !failed(*t, d)) continue;
       if (!d.settled_tasks.insert(t->arn).second) continue;
       ++d.consecutive_failures;
       if (d.rollout == RolloutState::InProgress) ++d.failed_tasks;
@@ -122,8 +126,12 @@ class Pass {
     if (Cluster* c = state_.clusters.find(s_.cluster_name)) c->usage.add_service(ServiceBucket::Draining, s_.capacity_kind, -1);
   }
 
-  bool healthy(const Task& t) const {
-    if (t.last_status != TaskStatus::Running || !live(t)) return false;
+  // Healthy for the minimum: RUNNING and not UNHEALTHY. A task of the PRIMARY deployment must
+  // also prove itself: HEALTHY when it has container health checks, else RUNNING for
+  // `healthy_after`. Tasks of older deployments are the incumbents: RUNNING is enough.
+  bool healthy(const Task& t, const Deployment& d) const {
+    if (t.last_status != TaskStatus::Running || !live(t) || t.health == HealthStatus::Unhealthy) return false;
+    if (d.status != DeploymentStatus::Primary) return true;
     if (has_health_checks(t)) return t.health == HealthStatus::Healthy;
     return !t.started_at || *t.started_at + provider_.scheduler().healthy_after <= now_;
   }
@@ -149,21 +157,21 @@ class Pass {
       for (Task* t : tasks_.of(d)) {
         if (!live(*t)) continue;
         ++total;
-        if (healthy(*t)) ++healthy_total;
+        if (healthy(*t, d)) ++healthy_total;
       }
     // Start what the primary lacks, within the maximum.
     const int lacking = s_.desired_count - static_cast<int>(live_tasks(*p).size());
     const int room = maximum - total;
     int started = 0;
-    if (lacking > 0 && room > 0 && p->rollout != RolloutState::Failed && (!p->next_launch_at || *p->next_launch_at <= now_))
-      started = launch(*p, std::min(lacking, room));
+    const bool may_launch = p->rollout != RolloutState::Failed && (!p->next_launch_at || *p->next_launch_at <= now_);
+    if (lacking > 0 && room > 0 && may_launch) started = launch(*p, std::min(lacking, room));
     // Drain older deployments: tasks that are not healthy go at once, healthy ones while the
     // healthy count stays at or above the minimum.
     int stopped = 0;
     for (auto it = s_.deployments.rbegin(); it != s_.deployments.rend(); ++it) {
       if (it->status == DeploymentStatus::Primary) continue;
       for (Task* t : live_tasks(*it)) {
-        if (!healthy(*t)) {
+        if (!healthy(*t, *it)) {
           stop(*t, msg::scaling_reason(p->id));
           ++stopped;
         } else if (healthy_total - 1 >= bounds.minimum_healthy) {
@@ -177,8 +185,8 @@ class Pass {
     const bool old_left = std::any_of(s_.deployments.begin() + 1, s_.deployments.end(),
                                       [&](const Deployment& d) { return !live_tasks(d).empty(); });
     const std::vector<Task*> primary_now = live_tasks(*p);
-    const bool primary_settling = std::any_of(primary_now.begin(), primary_now.end(), [&](const Task* t) { return !healthy(*t); });
-    if (old_left && started == 0 && stopped == 0 && !primary_settling && lacking > 0)
+    const bool primary_settling = std::any_of(primary_now.begin(), primary_now.end(), [&](const Task* t) { return !healthy(*t, *p); });
+    if (old_left && may_launch && started == 0 && stopped == 0 && !primary_settling && lacking > 0)
       note_once(msg::deployment_blocked(s_.name));
   }
 
@@ -291,7 +299,7 @@ class Pass {
     if (!p || p->rollout != RolloutState::InProgress || s_.status != ServiceStatus::Active) return;
     if (s_.deployments.size() != 1 || p->running_count != s_.desired_count || p->pending_count != 0) return;
     const auto& list = tasks_.of(*p);
-    if (!std::all_of(list.begin(), list.end(), [&](const Task* t) { return !live(*t) || healthy(*t); })) return;
+    if (!std::all_of(list.begin(), list.end(), [&](const Task* t) { return !live(*t) || healthy(*t, *p); })) return;
     p->rollout = RolloutState::Completed;
     p->rollout_reason = msg::completed_reason(p->id);
     p->updated_at = now_;

@@ -26,8 +26,9 @@ struct SchedulerSettings {
   // Circuit breaker threshold = clamp(ceil(desired / 2), breaker_minimum, 200).
   int breaker_minimum = 3;
   // How long a RUNNING task without container health checks must have run before it counts as
-  // healthy during a deployment (AWS waits 40 s; the emulator defaults to none).
-  Clock::duration healthy_after = std::chrono::seconds(0);
+  // healthy (AWS waits 40 s; the emulator defaults to 5 s: long enough that a task exiting at once
+  // never lets an older deployment's healthy tasks go, short enough for quick deployments).
+  Clock::duration healthy_after = std::chrono::seconds(5);
   // Back-off after repeated start failures: none for the first kBackoffFreeFailures, then
   // doubling from backoff_base up to backoff_max.
   Clock::duration backoff_base = std::chrono::seconds(2);

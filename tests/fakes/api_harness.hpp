@@ -19,7 +19,9 @@ struct CallResult {
 
 class ApiHarness {
  public:
-  explicit ApiHarness(uint64_t seed = 42) : gateway_(options()) {
+  // `clock` gives every request's time (default: the system clock).
+  explicit ApiHarness(uint64_t seed = 42, std::function<api::Clock::time_point()> clock = nullptr)
+      : gateway_(options(std::move(clock))) {
     ecs_ = std::make_shared<api::ecs::EcsProvider>(std::make_shared<api::IdSource>(seed));
     gateway_.add(ecs_);
   }
@@ -47,9 +49,10 @@ class ApiHarness {
   api::ecs::EcsProvider& ecs_provider() { return *ecs_; }
 
  private:
-  static api::GatewayOptions options() {
+  static api::GatewayOptions options(std::function<api::Clock::time_point()> clock) {
     api::GatewayOptions o;
     o.strict_shapes = true;
+    if (clock) o.clock = std::move(clock);
     return o;
   }
   api::Gateway gateway_;

@@ -25,7 +25,11 @@ inline Json plain_definition(const std::string& family = "plain", const std::str
 
 class ServiceTest : public TaskOpsTest {
  protected:
-  ServiceTest() { EXPECT_TRUE(h.ecs("RegisterTaskDefinition", plain_definition()).ok()); }
+  ServiceTest() {
+    EXPECT_TRUE(h.ecs("RegisterTaskDefinition", plain_definition()).ok());
+    h.ecs_provider().scheduler().healthy_after = Clock::duration::zero();  // tests that need it set it
+    manual_clock = now;
+  }
 
   CallResult create(const std::string& name, int desired, Json extra = Json::object()) {
     Json input = {{"serviceName", name},
@@ -97,6 +101,7 @@ class ServiceTest : public TaskOpsTest {
 
   void advance(std::chrono::milliseconds by = std::chrono::seconds(1)) {
     now += by;
+    manual_clock = now;
     h.ecs_provider().tick(now);
   }
 

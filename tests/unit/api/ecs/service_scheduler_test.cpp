@@ -238,6 +238,58 @@ TEST_F(ServiceSchedulerTest, RepeatedFailuresWithoutBreakerBackOff) {
   EXPECT_EQ(service("web")["deployments"][0]["failedTasks"], 3);
 }
 
+TEST_F(ServiceSchedulerTest, TasksWithoutHealthChecksCountAsHealthyAfterTheyRanAWhile) {
+  h.ecs_provider().scheduler().healthy_after = std::chrono::seconds(5);
+  ASSERT_TRUE(create("web", 1).ok());
+  run_pending("web");
+  EXPECT_EQ(service("web")["deployments"][0]["rolloutState"], "IN_PROGRESS") << "completes once the task ran 5 s";
+  advance(std::chrono::seconds(5));
+  EXPECT_EQ(service("web")["deployments"][0]["rolloutState"], "COMPLETED");
+  ASSERT_TRUE(update("web", {{"forceNewDeployment", true}}).ok());
+  run_pending("web");
+  advance(std::chrono::seconds(4));
+  EXPECT_TRUE(runtime.stops.empty()) << "the new task has not run for 5 s yet";
+  advance(std::chrono::seconds(2));
+  EXPECT_EQ(runtime.stops.size(), 1u);
+}
+
+TEST_F(ServiceSchedulerTest, BreakerWithoutRollbackKeepsTheOldTasks) {
+  h.ecs_provider().scheduler().healthy_after = std::chrono::seconds(5);
+  ASSERT_TRUE(create("web", 2, {{"deploymentConfiguration", {{"deploymentCircuitBreaker", {{"enable", true}, {"rollback", false}}}}}}).ok());
+  run_pending("web");
+  advance(std::chrono::seconds(6));
+  const auto old_tasks = tasks_of("web");
+  ASSERT_TRUE(h.ecs("RegisterTaskDefinition", plain_definition("plain", "false")).ok());
+  ASSERT_TRUE(update("web", {{"taskDefinition", "plain:2"}}).ok());
+  for (int round = 0; round < 3; ++round) {
+    run_pending("web");  // the new tasks reach RUNNING and exit at once
+    for (const auto& arn : tasks_of("web"))
+      if (describe(arn)["taskDefinitionArn"] == kArnPrefix + "task-definition/plain:2") exits(arn, 1);
+    advance();
+  }
+  const Json s = service("web");
+  EXPECT_EQ(s["deployments"][0]["rolloutState"], "FAILED") << s.dump();
+  for (const auto& arn : old_tasks)
+    EXPECT_EQ(runtime.stop_count(arn), 0u) << "no old task was given up for a new one that never became healthy";
+  EXPECT_EQ(tasks_of("web"), old_tasks);
+  const auto messages = event_messages("web");
+  EXPECT_FALSE(contains(messages, "because of the service deployment configuration")) << "the breaker, not the bounds, stopped it";
+}
+
+TEST_F(ServiceSchedulerTest, KilledTasksOfACompletedDeploymentAreReplacedWithoutBackOff) {
+  ASSERT_TRUE(create("web", 1).ok());
+  run_pending("web");
+  for (int i = 0; i < 5; ++i) {
+    const auto tasks = tasks_of("web");
+    ASSERT_EQ(tasks.size(), 1u) << "kill " << i;
+    exits(tasks[0], 137);
+    run_pending("web");
+  }
+  EXPECT_EQ(service("web")["runningCount"], 1);
+  EXPECT_EQ(service("web")["deployments"][0]["failedTasks"], 0);
+  EXPECT_FALSE(contains(event_messages("web"), "unable to consistently start tasks"));
+}
+
 TEST_F(ServiceSchedulerTest, DeleteDrainsThenInactive) {
   ASSERT_TRUE(create("web", 2).ok());
   run_pending("web");

@@ -5,6 +5,7 @@
 // tasks with runtime events.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include "api/ecs/task_network.hpp"
@@ -103,7 +104,8 @@ class TaskOpsTest : public ::testing::Test {
   }
 
   testing::FakeTaskRuntime runtime;  // before the harness: outlives the provider's pointer
-  testing::ApiHarness h;
+  std::optional<Clock::time_point> manual_clock;  // when set, the time of every request
+  testing::ApiHarness h{42, [this] { return manual_clock.value_or(Clock::now()); }};
 };
 
 inline void expect_error(const CallResult& r, const std::string& type, const std::string& message = "") {
