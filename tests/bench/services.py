@@ -229,7 +229,7 @@ def main() -> int:
         print(f"self-heal: docker kill -> replacement RUNNING ({rounds} rounds)")
         print(f"  min / median / max:                {heal_ms[0]:7.0f} / {statistics.median(heal_ms):.0f} / "
               f"{heal_ms[-1]:.0f} ms   (target < 1500 ms: median {statistics.median(heal_ms) / 1500:.2f} of it)")
-        print(f"  each round:                        {' '.join(f'{t:.0f}' for t in heal_ms)} ms (sorted)")
+        print(f"  each round, in order:              {' '.join(f'{t * 1000:.0f}' for t in heal)} ms")
 
         service_time, run_time = bench.scale_to_20()
         print(f"scale 0 -> 20 until runningCount 20: {service_time * 1000:7.0f} ms")
@@ -241,7 +241,8 @@ def main() -> int:
         print(f"  ecslocal CPU:                      {percent:7.2f} % of one core ({used:.2f} s)   "
               f"(target < 2 %: {percent / 2:.2f} of it)")
         print(f"  ecslocal RSS:                      {rss:7.1f} MB   (MemAvailable then: {available:.0f} MB)")
-        print(f"load average: {os.getloadavg()[0]:.2f}")
+        print(f"ecslocal CPU for the whole run:      {cpu_seconds(server.pid):7.2f} s")
+        print(f"load average: {os.getloadavg()[0]:.2f} (cores: {os.cpu_count()})")
         return 0
     finally:
         server.terminate()
