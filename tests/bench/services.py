@@ -239,7 +239,7 @@ def main() -> int:
         percent, used, rss, available = bench.idle_cpu(server.pid)
         print(f"{IDLE_SERVICES} stable services (desired 1 each), {IDLE_WINDOW_SECONDS:.0f} s window:")
         print(f"  ecslocal CPU:                      {percent:7.2f} % of one core ({used:.2f} s)   "
-              f"(target < 2 %: {percent / 2:.2f} of it)")
+              f"(target < 2 %: {percent / 2:.2f} of it; resolution {1000 / CLK_TCK:.0f} ms)")
         print(f"  ecslocal RSS:                      {rss:7.1f} MB   (MemAvailable then: {available:.0f} MB)")
         print(f"ecslocal CPU for the whole run:      {cpu_seconds(server.pid):7.2f} s")
         print(f"load average: {os.getloadavg()[0]:.2f} (cores: {os.cpu_count()})")
