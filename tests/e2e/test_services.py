@@ -70,16 +70,30 @@ def register(ecs, family: str, command: list[str], image: str = IMAGE) -> str:
     return response["taskDefinition"]["taskDefinitionArn"]
 
 
-def poll(what: str, probe, timeout: float = 30.0):
+def poll(what: str, probe, timeout: float = 30.0, diagnose=None):
     """Call probe() until it returns something truthy; fail after `timeout` seconds (a bound, not
-    a timing assertion)."""
+    a timing assertion), with what diagnose() returns, if given."""
     deadline = time.monotonic() + timeout
     while True:
         value = probe()
         if value:
             return value
-        assert time.monotonic() < deadline, f"{what}: not reached within {timeout:.0f}s"
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not reached within {timeout:.0f}s"
+                                 + (f"\n{json.dumps(diagnose(), indent=1, default=str)}" if diagnose else ""))
         time.sleep(POLL_SECONDS)
+
+
+def service_summary(ecs, cluster: str, name: str) -> dict:
+    """What a failed wait on a service prints: its deployments and events, its tasks."""
+    service = describe_service(ecs, cluster, name)
+    tasks = service_tasks(ecs, cluster, name) + service_tasks(ecs, cluster, name, "STOPPED")
+    return {"deployments": [{k: d.get(k) for k in ("id", "status", "taskDefinition", "desiredCount", "runningCount",
+                                                    "pendingCount", "failedTasks", "rolloutState")}
+                            for d in service["deployments"]],
+            "events": messages(service)[:30],
+            "tasks": [(task_id(t["taskArn"]), t["taskDefinitionArn"].rsplit(":", 1)[1], t["lastStatus"],
+                       t["desiredStatus"], t.get("stopCode"), t.get("stoppedReason")) for t in tasks]}
 
 
 def describe_service(ecs, cluster: str, name: str) -> dict:
@@ -135,7 +149,8 @@ def wait_stable(aws, ecs, cluster: str, *names: str, timeout: float = 60.0) -> l
     def probe():
         services = ecs.describe_services(cluster=cluster, services=list(names))["services"]
         return services if all(stable_condition(s) for s in services) else None
-    poll(f"services {names} stable", probe, timeout)
+    poll(f"services {names} stable", probe, timeout,
+         diagnose=lambda: [service_summary(ecs, cluster, n) for n in names])
     ok(aws("ecs", "wait", "services-stable", "--cluster", cluster, "--services", *names))
     return ecs.describe_services(cluster=cluster, services=list(names))["services"]
 
@@ -249,7 +264,11 @@ def test_create_service_keeps_two_tasks_running_reachable_and_stable(aws, ecs, c
     completed = texts.index(f"(service web) (deployment {deployment['id']}) deployment completed.")
     steady = texts.index("(service web) has reached a steady state.")
     assert steady < completed < started, texts  # newest first
-    assert set(re.findall(r"\(task (\w+)\)", texts[started])) == {task_id(a) for a in arns}
+    # Every running task was announced. (Not necessarily by this first event: while another ecslocal
+    # shares the Docker network, a task may fail to start and be replaced - see the report.)
+    announced = {i for m in texts if m.startswith("(service web) has started ") for i in re.findall(r"\(task (\w+)\)", m)}
+    assert len(re.findall(r"\(task (\w+)\)", texts[started])) == 2
+    assert {task_id(a) for a in arns} <= announced, texts
     times = [e["createdAt"] for e in service["events"]]
     assert times == sorted(times, reverse=True)
 
@@ -268,7 +287,8 @@ def test_docker_kill_of_a_service_task_is_replaced(aws, ecs, cluster, network):
         running = [t for t in service_tasks(ecs, cluster, "heal") if t["lastStatus"] == "RUNNING"]
         fresh = [t for t in running if t["taskArn"] != victim]
         return (service, fresh[0]) if service["runningCount"] == 1 and fresh else None
-    service, new_task = poll("a replacement task RUNNING", replacement, timeout=30)
+    service, new_task = poll("a replacement task RUNNING", replacement, timeout=30,
+                             diagnose=lambda: service_summary(ecs, cluster, "heal"))
     assert f"(service heal) has started 1 tasks: (task {task_id(new_task['taskArn'])})." in messages(service)
     assert new_task["startedBy"] == service["deployments"][0]["id"] and new_task["group"] == "service:heal"
     assert http_get(private_ip(new_task)) == "heal"
@@ -421,7 +441,8 @@ def test_circuit_breaker_fails_the_deployment_and_rolls_back(aws, ecs, cluster, 
         if view is not None and view["rolloutState"] == "FAILED":
             failed_view = view
         return service if failed_text in messages(service) and (failed_view or view is None) else None
-    service = poll("the circuit breaker tripped and rolled back", rolled_back, timeout=60)
+    service = poll("the circuit breaker tripped and rolled back", rolled_back, timeout=60,
+                   diagnose=lambda: service_summary(ecs, cluster, "brk"))
     texts = messages(service)
     rolling = texts.index(f"(service brk) rolling back to deployment {good_deployment}.")
     assert rolling < texts.index(failed_text), texts
@@ -461,7 +482,8 @@ def break_deployment(aws, ecs, cluster: str, name: str, network: dict,
     def failed():
         service = describe_service(ecs, cluster, name)
         return service if service["deployments"][0]["rolloutState"] == "FAILED" else None
-    return stable["deployments"][0]["id"], bad_id, good_tasks, poll("the new deployment FAILED", failed, timeout=60)
+    return stable["deployments"][0]["id"], bad_id, good_tasks, poll(
+        "the new deployment FAILED", failed, timeout=60, diagnose=lambda: service_summary(ecs, cluster, name))
 
 
 def failed_deployment_settled(ecs, cluster: str, name: str) -> dict:
@@ -520,8 +542,9 @@ def test_circuit_breaker_without_rollback_keeps_the_old_tasks_when_new_ones_neve
     assert sorted(service_task_arns(ecs, cluster, "img")) == good_tasks
     for t in describe_tasks(ecs, cluster, good_tasks):
         assert t["lastStatus"] == "RUNNING" and http_get(private_ip(t)) == "good"
-    stopped = describe_tasks(ecs, cluster, service_task_arns(ecs, cluster, "img", "STOPPED"))
-    assert stopped and all(t["stopCode"] == "TaskFailedToStart" and t["taskDefinitionArn"].endswith(":2") for t in stopped)
+    stopped = [t for t in describe_tasks(ecs, cluster, service_task_arns(ecs, cluster, "img", "STOPPED"))
+               if t["startedBy"] == bad_id]
+    assert len(stopped) >= 3 and {t["stopCode"] for t in stopped} == {"TaskFailedToStart"}, [(t["stopCode"], t.get("stoppedReason")) for t in stopped]
     ecs.delete_service(cluster=cluster, service="img", force=True)
 
 
