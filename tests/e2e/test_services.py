@@ -303,10 +303,6 @@ def test_docker_kill_of_a_service_task_is_replaced(aws, ecs, cluster, network):
     wait_inactive(aws, ecs, cluster, "heal")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "scheduler bug: every EssentialContainerExited stop counts toward the start-failure back-off, even of a "
-    "task that had been RUNNING, and the count is only reset when a rollout completes; AWS throttles only "
-    "tasks that never reached RUNNING (DevGuide, service throttle logic)"))
 def test_killing_running_tasks_does_not_throttle_the_service(ecs, cluster, network):
     register(ecs, "kills", serve("kills"))
     create(ecs, cluster, "kills", "kills", 1, network)
@@ -515,10 +511,6 @@ def test_circuit_breaker_without_rollback_fails_the_deployment(aws, ecs, cluster
     wait_inactive(aws, ecs, cluster, "nrb")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "scheduler bug: a new task that exits right after it started is counted healthy for the instant it "
-    "is RUNNING (--healthy-after 0), so the old deployment loses healthy tasks below minimumHealthyPercent "
-    "and, the new deployment being FAILED, nothing replaces them"))
 def test_circuit_breaker_without_rollback_keeps_the_old_tasks_running(aws, ecs, cluster, network):
     good_id, bad_id, good_tasks, service = break_deployment(aws, ecs, cluster, "keep", network)
     time.sleep(1.5)
@@ -548,10 +540,6 @@ def test_circuit_breaker_without_rollback_keeps_the_old_tasks_when_new_ones_neve
     ecs.delete_service(cluster=cluster, service="img", force=True)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "scheduler bug: once the PRIMARY deployment is FAILED (it may launch nothing) the scheduler records "
-    "'was unable to stop or start tasks during a deployment because of the service deployment configuration', "
-    "which blames minimumHealthyPercent/maximumPercent for what the circuit breaker did"))
 def test_a_failed_deployment_is_not_blamed_on_the_deployment_configuration(aws, ecs, cluster, network):
     break_deployment(aws, ecs, cluster, "blame", network, bad_image=MISSING_IMAGE)
     failed_deployment_settled(ecs, cluster, "blame")
