@@ -1,6 +1,8 @@
 #include "runtime/log_shipper.hpp"
 
 #include <algorithm>
+#include <set>
+#include <tuple>
 
 namespace ecslocal::runtime {
 
@@ -10,11 +12,16 @@ struct LogShipper::Follower {
   LogDestination destination;
   std::vector<ShippedEvent> pending;  // mutex_
   bool done = false;                  // mutex_: the thread has nothing more to queue
-  std::int64_t last_nano = 0;         // the follower thread's own
+  // The follower thread's own: the newest line time seen, and the lines seen in the last
+  // kReplayWindow before it (a re-read from `since` replays them).
+  std::int64_t last_nano = 0;
+  std::set<std::tuple<std::int64_t, int, std::string>> recent;
   std::jthread thread;                // joined by whoever removed the follower from the map
 };
 
 namespace {
+
+constexpr std::int64_t kReplayWindow = 2'000'000'000;  // ns
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -53,20 +60,22 @@ void LogShipper::follow(const std::string& key, const std::string& id, LogDestin
 }
 
 void LogShipper::run_follower(Follower& f, std::stop_token stop) {
-  for (int attempt = 0; !stop.stop_requested(); ++attempt) {
+  auto read = [&](bool follow) {
     LogsQuery query;
-    query.follow = true;
-    query.since_nano = f.last_nano;
-    const std::int64_t resume_after = f.last_nano;
-    auto status = docker_.stream_logs(
-        f.id, query,
-        [&](const LogLine& line) {
-          if (resume_after > 0 && line.time_nano > 0 && line.time_nano <= resume_after) return;  // replayed
-          queue_line(f, line);
-        },
-        stop);
-    // A stream that ended cleanly means the container stopped and its whole log was sent.
-    if (status || status.error().kind == DockerErrorKind::not_found || attempt >= options_.max_retries) break;
+    query.follow = follow;
+    query.since_nano = f.last_nano > kReplayWindow ? f.last_nano - kReplayWindow : 0;
+    return docker_.stream_logs(f.id, query, [&](const LogLine& line) { queue_line(f, line); }, stop);
+  };
+  for (int attempt = 0; !stop.stop_requested(); ++attempt) {
+    auto status = read(true);
+    if (stop.stop_requested()) break;
+    if (status) {
+      // The container stopped. Docker may end a follow stream before the last lines it logged
+      // (seen with 20.10): read the log once more, from just before the last line seen.
+      read(false);
+      break;
+    }
+    if (status.error().kind == DockerErrorKind::not_found || attempt >= options_.max_retries) break;
     std::mutex m;
     std::unique_lock lock(m);
     std::condition_variable_any().wait_for(lock, stop, options_.retry_delay, [] { return false; });
@@ -78,7 +87,14 @@ void LogShipper::run_follower(Follower& f, std::stop_token stop) {
 }
 
 void LogShipper::queue_line(Follower& f, const LogLine& line) {
-  if (line.time_nano > f.last_nano) f.last_nano = line.time_nano;
+  if (line.time_nano > 0) {
+    auto key = std::make_tuple(line.time_nano, static_cast<int>(line.stream), line.text);
+    if (f.recent.count(key)) return;  // replayed by a re-read
+    f.recent.insert(std::move(key));
+    f.last_nano = std::max(f.last_nano, line.time_nano);
+    while (!f.recent.empty() && std::get<0>(*f.recent.begin()) < f.last_nano - kReplayWindow)
+      f.recent.erase(f.recent.begin());
+  }
   if (line.text.empty()) return;
   const std::int64_t at = line.time_nano > 0 ? line.time_nano / 1'000'000 : now_ms();
   std::lock_guard lock(mutex_);

@@ -4,15 +4,17 @@
 // and queues each line with Docker's own timestamp; a flusher thread hands the queued lines to
 // the sink in batches every `flush_interval` (at once when a batch is full).
 //
-// Nothing is lost when a container exits right after printing: Docker ends a follow stream only
-// after the container's whole log was sent, and finish(key) waits for that end (bounded by
-// `drain_timeout`) and delivers what is left before it returns. The caller calls it before it
-// reports the task stopped, so a reader who sees the task STOPPED also sees every line.
+// Nothing is lost when a container exits right after printing: when the follow stream ends (the
+// container stopped), the log is read once more without follow from just before the last line
+// seen (Docker 20.10 may end a follow stream before the last lines), replayed lines dropped; and
+// finish(key) waits for that (bounded by `drain_timeout`) and delivers what is left before it
+// returns. The runner calls it before it reports the task stopped, so a reader who sees the task
+// STOPPED also sees every line.
 //
 // Empty lines are skipped (CloudWatch Logs refuses empty messages); lines longer than an event
-// may be are split. A broken stream is reopened (since= the last line's time, duplicates
-// dropped) a few times. The sink runs on the shipper's threads with no shipper lock but the
-// delivery order lock held: keep it quick (post the work elsewhere).
+// may be are split. A broken stream is reopened a few times (since= just before the last line's
+// time, replayed lines dropped). The sink runs on the shipper's threads with no shipper lock but
+// the delivery order lock held: keep it quick (post the work elsewhere).
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
