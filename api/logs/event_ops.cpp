@@ -28,6 +28,7 @@ std::vector<NewEvent> events_from(const Json& input) {
 }
 
 void check_batch(const std::vector<NewEvent>& events) {
+  if (events.empty()) invalid_parameter("logEvents must hold at least one event.");
   std::size_t bytes = 0;
   for (std::size_t i = 0; i < events.size(); ++i) {
     bytes += event_size(events[i].message);
