@@ -4,8 +4,10 @@ model), and the awslogs log driver: ECS task containers whose output ends up in 
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import subprocess
+import threading
 import time
 
 import pytest
@@ -307,18 +309,34 @@ def test_logs_tail_follow_shows_lines_as_a_task_prints_them(aws, ecs, logs, serv
     definition = register_printer(ecs, "ticker", script, {"awslogs-group": "/ecs/ticker"})
     task = ecs.run_task(cluster="e2e", launchType="FARGATE", taskDefinition=definition,
                         networkConfiguration=NETWORK_CONFIG)["tasks"][0]
-    follower = subprocess.Popen([AWS_CLI, "--endpoint-url", server.endpoint, "logs", "tail", "/ecs/ticker",
-                                 "--follow", "--since", "1m", "--format", "short"],
-                                env=client_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        # `tail --follow` polls FilterLogEvents every 5 s; read until a few ticks came through.
+        ok(aws(f"ecs wait tasks-running --cluster e2e --tasks {task['taskArn']}"))
+        seen = follow_tail(server.endpoint, client_env, "/ecs/ticker", 3)
+    finally:
+        ecs.stop_task(cluster="e2e", task=task["taskArn"])
+        ok(aws(f"ecs wait tasks-stopped --cluster e2e --tasks {task['taskArn']}"))
+    assert seen == ["tick-1", "tick-2", "tick-3"]
+    wait_removed(task["taskArn"])
+
+
+def follow_tail(endpoint: str, env: dict[str, str], group: str, count: int) -> list[str]:
+    """The first `count` messages `aws logs tail GROUP --follow` prints (within a minute), after
+    which it is interrupted as a user would with Control-C."""
+    follower = subprocess.Popen([AWS_CLI, "--endpoint-url", endpoint, "logs", "tail", group,
+                                 "--follow", "--since", "1m", "--format", "short"],
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in follower.stdout], daemon=True)
+    reader.start()
+    try:
+        # `tail --follow` polls FilterLogEvents every 5 s; wait (bounded) until a few ticks came through.
         deadline = time.monotonic() + 60
         seen: list[str] = []
-        while len(seen) < 3:
-            assert time.monotonic() < deadline, f"tail --follow printed only {seen}"
-            line = follower.stdout.readline()
-            assert line, f"tail --follow ended: {follower.stderr.read()}"
-            seen.append(line.rstrip("\n").split(" ", 1)[1])
+        while len(seen) < count and time.monotonic() < deadline:
+            try:
+                seen.append(lines.get(timeout=1).rstrip("\n").split(" ", 1)[1])
+            except queue.Empty:
+                assert follower.poll() is None, f"tail --follow ended: {follower.stderr.read()}"
     finally:
         follower.send_signal(signal.SIGINT)
         try:
@@ -326,7 +344,5 @@ def test_logs_tail_follow_shows_lines_as_a_task_prints_them(aws, ecs, logs, serv
         except subprocess.TimeoutExpired:
             follower.kill()
             follower.wait()
-    assert seen == ["tick-1", "tick-2", "tick-3"]
-    ecs.stop_task(cluster="e2e", task=task["taskArn"])
-    ok(aws(f"ecs wait tasks-stopped --cluster e2e --tasks {task['taskArn']}"))
-    wait_removed(task["taskArn"])
+        reader.join(timeout=10)
+    return seen
