@@ -127,14 +127,13 @@ Json get_log_events(LogsProvider& provider, const RequestContext& ctx, Json& inp
     from = Token{false, stream.end_position()};
   }
   const std::size_t limit = static_cast<std::size_t>(json_read::optional_long(input, "limit").value_or(10000));
-  Window w = select_events(stream, from, json_read::optional_long(input, "startTime"),
-                           json_read::optional_long(input, "endTime"), limit);
+  const auto start = json_read::optional_long(input, "startTime");
+  const auto end = json_read::optional_long(input, "endTime");
+  Window w = select_events(stream, from, start, end, limit);
   Json events = Json::array();
   for (std::uint64_t p = w.first; p < w.last; ++p) {
     const LogEvent& e = stream.events[p - stream.dropped];
-    const auto start = json_read::optional_long(input, "startTime");
-    const auto end = json_read::optional_long(input, "endTime");
-    if ((start && e.timestamp < *start) || (end && e.timestamp >= *end)) continue;
+    if ((start && e.timestamp < *start) || (end && e.timestamp >= *end)) continue;  // inside the window, out of range
     events.push_back(output_event_json(e));
   }
   return Json{{"events", std::move(events)},
