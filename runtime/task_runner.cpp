@@ -20,6 +20,7 @@ TaskRunner::TaskRunner(DockerClient& docker, TaskRunnerOptions options)
     : docker_(docker),
       options_(std::move(options)),
       networks_(docker),
+      logs_(docker),
       pause_image_(options_.pause_image),
       pool_(options_.workers, [this](const std::string& what) { warn("task runner job failed: " + what); }) {
   if (options_.docker_host.empty()) options_.docker_host = docker_host_from_env();
@@ -249,6 +250,7 @@ void TaskRunner::shutdown(bool remove_everything) {
     networks_.remove_unused(housekeeping_filters());
   }
   pool_.shutdown();
+  logs_.shutdown();
   events_out_.stop();
 }
 

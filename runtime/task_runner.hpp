@@ -37,6 +37,7 @@
 #include "runtime/docker_client.hpp"
 #include "runtime/docker_events.hpp"
 #include "runtime/docker_networks.hpp"
+#include "runtime/log_shipper.hpp"
 #include "runtime/pause_image.hpp"
 #include "runtime/task_event_queue.hpp"
 #include "runtime/task_runtime.hpp"
@@ -82,6 +83,11 @@ class TaskRunner final : public TaskRuntime {
   void set_event_sink(TaskEventSink sink) override;
   void launch(TaskSpec spec) override;
   void stop(const std::string& key) override;
+
+  // ---- log shipping (containers with TaskContainerSpec::ship_logs) ----
+  // Batches of their output lines, from the shipper's threads; every line of a task reaches the
+  // sink before its TaskStopped is emitted.
+  void set_log_sink(LogBatchSink sink) { logs_.set_sink(std::move(sink)); }
 
   // ---- start-up and shutdown ----
   // Imports the pause image when missing; returns its reference.
@@ -165,6 +171,7 @@ class TaskRunner final : public TaskRuntime {
   DockerNetworks networks_;
   TaskEventQueue events_out_;
   std::unique_ptr<DockerEventStream> events_in_;
+  LogShipper logs_;
 
   mutable std::mutex mutex_;  // the maps below; taken before any task's lock, never after
   std::condition_variable idle_;  // a task was forgotten

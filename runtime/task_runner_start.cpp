@@ -242,6 +242,7 @@ bool TaskRunner::start_container(const TaskPtr& task, std::size_t index) {
   if (!started) {
     return fail(task, failure_reason("CannotStartContainerError", started.error()), culprit(started.error(), name));
   }
+  if (const auto& ship = task->spec.containers[index].ship_logs) logs_.follow(task->spec.key, *id, *ship);
   std::lock_guard lock(task->mutex);
   report_started(*task, index);
   return true;

@@ -48,6 +48,7 @@ void TaskRunner::run_stop(const TaskPtr& task) {
       warn("cannot stop the pause container of " + task->spec.key + ": " + stopped.error().describe());
     }
   }
+  logs_.finish(task->spec.key);  // every shipped line is out before the task is reported stopped
   {
     std::lock_guard lock(task->mutex);
     emit(*task, task_event(TaskEvent::Kind::TaskStopped));

@@ -36,6 +36,12 @@ struct ContainerDependency {
   DependencyCondition condition = DependencyCondition::Start;
 };
 
+// Where a container's output is shipped (the awslogs driver): opaque to the runtime, handed back
+// with every batch. An empty `stream` is filled with the Docker container id.
+struct LogDestination {
+  std::string account, region, group, stream;
+};
+
 struct TaskContainerSpec {
   std::string name;  // name within the task (unique)
   bool essential = true;
@@ -45,6 +51,8 @@ struct TaskContainerSpec {
   std::vector<ContainerDependency> depends_on;
   std::optional<int> start_timeout_s;  // how long a dependency may take to reach its condition
   int stop_timeout_s = 30;             // SIGTERM → SIGKILL
+  // When set, stdout and stderr lines are shipped there as they are written (runtime/log_shipper).
+  std::optional<LogDestination> ship_logs;
 };
 
 struct TaskSpec {

@@ -8,6 +8,7 @@
 
 #include "api/ecs/provider.hpp"
 #include "api/gateway.hpp"
+#include "api/logs/provider.hpp"
 #include "runtime/curl_docker_client.hpp"
 #include "runtime/task_runner.hpp"
 #include "server/dispatcher.hpp"
@@ -21,6 +22,7 @@ struct App::Impl {
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   std::shared_ptr<api::Gateway> gateway;
   std::shared_ptr<api::ecs::EcsProvider> ecs;
+  std::shared_ptr<api::logs::LogsProvider> logs;
   std::unique_ptr<runtime::CurlDockerClient> docker;
   std::unique_ptr<runtime::TaskRunner> runner;  // declared after docker: destroyed first
   std::unique_ptr<Dispatcher> dispatcher;
@@ -46,6 +48,9 @@ App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
   impl_->ecs->scheduler().breaker_minimum = c.breaker_minimum;
   impl_->ecs->scheduler().healthy_after = std::chrono::seconds(c.healthy_after_seconds);
   impl_->gateway->add(impl_->ecs);
+  impl_->logs = std::make_shared<api::logs::LogsProvider>();
+  impl_->gateway->add(impl_->logs);
+  impl_->ecs->set_log_groups(impl_->logs.get());
   impl_->dispatcher = std::make_unique<Dispatcher>(impl_->ioc, impl_->gateway);
 }
 
@@ -70,6 +75,20 @@ void App::start_runtime() {
   impl_->runner->set_event_sink([dispatcher, ecs](runtime::TaskEvent event) {
     dispatcher->post_to_state([ecs, event = std::move(event)] {
       if (auto provider = ecs.lock()) provider->on_task_event(event);
+    });
+  });
+  // awslogs containers' output: appended to CloudWatch Logs on the state strand.
+  std::weak_ptr<api::logs::LogsProvider> logs = impl_->logs;
+  impl_->runner->set_log_sink([dispatcher, logs](runtime::LogBatch batch) {
+    dispatcher->post_to_state([logs, batch = std::move(batch)]() mutable {
+      auto provider = logs.lock();
+      if (!provider) return;
+      std::vector<api::logs::NewEvent> events;
+      events.reserve(batch.events.size());
+      for (auto& e : batch.events) events.push_back({e.timestamp_ms, std::move(e.message)});
+      const auto& d = batch.destination;
+      if (!provider->ingest(d.account, d.region, d.group, d.stream, std::move(events)))
+        spdlog::debug("awslogs: log group {} is gone; {} lines dropped", d.group, batch.events.size());
     });
   });
   impl_->ecs->set_task_runtime(impl_->runner.get());

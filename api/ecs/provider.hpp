@@ -16,6 +16,10 @@ class TaskRuntime;
 struct TaskEvent;
 }  // namespace ecslocal::runtime
 
+namespace ecslocal::api {
+class LogGroupDirectory;
+}  // namespace ecslocal::api
+
 namespace ecslocal::api::ecs {
 
 class EcsProvider : public Service {
@@ -47,6 +51,10 @@ class EcsProvider : public Service {
   // How long STOPPED tasks stay describable (pruned lazily by the task operations).
   void set_task_retention(Clock::duration retention) { task_retention_ = retention; }
   Clock::duration task_retention() const { return task_retention_; }
+  // CloudWatch Logs' groups, for awslogs containers (api/ecs/task_log_groups.cpp); without it
+  // RunTask checks no log group.
+  void set_log_groups(LogGroupDirectory* groups) { log_groups_ = groups; }
+  LogGroupDirectory* log_groups() const { return log_groups_; }
 
   // --- services (api/ecs/service_ops.cpp, service_scheduler.cpp) ---
   SchedulerSettings& scheduler() { return scheduler_; }
@@ -62,6 +70,7 @@ class EcsProvider : public Service {
   PublicAddressPool public_ips_;
   Clock::duration task_retention_ = std::chrono::hours(1);
   SchedulerSettings scheduler_;
+  LogGroupDirectory* log_groups_ = nullptr;
 };
 
 // Each area adds its operations; defined in the area's *_ops.cpp file.

@@ -1,6 +1,7 @@
 #include "api/ecs/task_service.hpp"
 
 #include "api/ecs/arn.hpp"
+#include "api/ecs/task_log_groups.hpp"
 #include "api/ecs/task_spec_builder.hpp"
 #include "runtime/task_runtime.hpp"
 
@@ -58,6 +59,7 @@ void fail_task_locally(EcsProvider& provider, EcsState& state, Task& task, const
 void launch_task(EcsProvider& provider, EcsState& state, Task& task, const TaskDefinition& definition, TimePoint now) {
   runtime::TaskRuntime* runtime = provider.task_runtime();
   std::optional<std::string> reason = runtime ? unsupported_start_reason(definition) : std::optional<std::string>(kNoRuntimeReason);
+  if (!reason && provider.log_groups()) reason = prepare_log_groups(*provider.log_groups(), task, definition);
   if (reason) {
     fail_task_locally(provider, state, task, *reason, now);
     return;

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "api/ecs/task_log_groups.hpp"
 #include "runtime/labels.hpp"
 
 namespace ecslocal::api::ecs {
@@ -159,6 +160,7 @@ runtime::TaskContainerSpec container_spec(const Task& task, const Container& c, 
   spec.start_timeout_s = def.start_timeout_seconds;
   spec.stop_timeout_s = def.stop_timeout_seconds.value_or(kDefaultStopTimeout);
   create.stop_timeout_s = spec.stop_timeout_s;
+  spec.ship_logs = awslogs_destination(task, def);
   return spec;
 }
 

@@ -167,9 +167,12 @@ class AwsCli:
         result = CliResult(argv, proc.returncode, proc.stdout, visible, proc.stderr,
                            responses_from_records(records))
         self.history.append(result)
+        # The CLI's first word is the service ("ecs", "logs"): its model judges the responses.
+        service = argv[0] if argv and (shapes.AWSCLI_MODEL_ROOT / argv[0]).is_dir() else "ecs"
         for response in result.responses:
             try:
-                shapes.validate_response(response.operation, response.status, response.headers, response.body)
+                shapes.validate_response(response.operation, response.status, response.headers, response.body,
+                                         service=service)
             except shapes.ShapeError as e:
                 raise shapes.ShapeError(f"{e}\n{result.describe()}") from None
         if expect_requests and not result.responses:
