@@ -21,7 +21,7 @@ struct Config {
   int task_retention_seconds = 3600;  // how long STOPPED tasks stay describable
   int scheduler_interval_ms = 1000;   // the service scheduler's level-triggered tick
   int breaker_minimum = 3;            // circuit breaker threshold floor
-  int healthy_after_seconds = 5;      // a RUNNING task without health checks counts as healthy after this
+  int healthy_after_seconds = 3;      // a RUNNING task without health checks counts as healthy after this
   std::string instance = "default";   // label value scoping start-up cleanup to this instance
 };
 

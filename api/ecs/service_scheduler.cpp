@@ -18,13 +18,10 @@ constexpr const char* kUnhealthyReason = "Task failed container health checks";
 
 bool live(const Task& t) { return !t.stopped() && t.desired_status == DesiredStatus::Running; }
 
-// A failure of the deployment: a task that could not start, or whose essential container exited
-// before it ever ran or while the deployment is still rolling out (a task that exits at once does
-// reach RUNNING here). A task of a completed deployment that stops later (killed, crashed) is
-// simply replaced.
-bool failed(const Task& t, const Deployment& d) {
-  if (t.stop_code == StopCode::TaskFailedToStart) return true;
-  return t.stop_code == StopCode::EssentialContainerExited && (!t.started_at || d.rollout == RolloutState::InProgress);
+// Never reached RUNNING: could not start, or its essential container exited before the task ran.
+// Only these feed the back-off (tasks stopped after they ran are simply replaced).
+bool never_ran(const Task& t) {
+  return t.stop_code == StopCode::TaskFailedToStart || (t.stop_code == StopCode::EssentialContainerExited && !t.started_at);
 }
 
 bool has_health_checks(const Task& t) {
@@ -67,15 +64,30 @@ class Pass {
   }
 
  private:
+  // Stopped on its own before it proved itself: it never ran, or it ran for less than it takes to
+  // count as healthy (a container exiting at once does reach RUNNING here).
+  bool failed_before_proven(const Task& t) const {
+    if (never_ran(t)) return true;
+    if (t.stop_code != StopCode::EssentialContainerExited) return false;
+    if (has_health_checks(t)) return t.health != HealthStatus::Healthy;
+    const Clock::time_point end = t.stopping_at.value_or(t.execution_stopped_at.value_or(now_));
+    return end - *t.started_at < provider_.scheduler().healthy_after;
+  }
+
+  // Failures count as soon as the task is on its way out (desired STOPPED), so no replacement
+  // is launched before they are accounted for: failedTasks (and the circuit breaker) while the
+  // deployment rolls out, the back-off for tasks that never ran.
   void account_stopped(Deployment& d) {
     for (Task* t : tasks_.of(d)) {
-      // A failure counts as soon as the task is on its way out (desired STOPPED), so no
-      // replacement is launched before the failure is accounted for.
-      if (t->desired_status != DesiredStatus::Stopped || !failed(*t, d)) continue;
+      if (t->desired_status != DesiredStatus::Stopped) continue;
+      const bool breaker_failure = d.rollout == RolloutState::InProgress && failed_before_proven(*t);
+      const bool backoff_failure = never_ran(*t);
+      if (!breaker_failure && !backoff_failure) continue;
       if (!d.settled_tasks.insert(t->arn).second) continue;
-      ++d.consecutive_failures;
-      if (d.rollout == RolloutState::InProgress) ++d.failed_tasks;
       d.updated_at = now_;
+      if (breaker_failure) ++d.failed_tasks;
+      if (!backoff_failure) continue;
+      ++d.consecutive_failures;
       if (d.consecutive_failures >= kBackoffFreeFailures) {
         const int steps = std::min(d.consecutive_failures - kBackoffFreeFailures, 10);
         const auto delay = std::min(provider_.scheduler().backoff_base * (1 << steps), provider_.scheduler().backoff_max);
@@ -91,7 +103,6 @@ class Pass {
         if (!live(*t) || t->health != HealthStatus::Unhealthy) continue;
         add_service_event(provider_, s_, msg::failed_health_checks(s_.name, t->id), now_);
         stop(*t, kUnhealthyReason);
-        ++d.consecutive_failures;
         if (d.rollout == RolloutState::InProgress) ++d.failed_tasks;
         ++replaced_unhealthy_;
       }
@@ -105,10 +116,18 @@ class Pass {
     p->rollout_reason = msg::kBreakerReason;
     p->updated_at = now_;
     add_service_event(provider_, s_, msg::deployment_failed(s_.name, p->id), now_);
-    if (!s_.deployment_settings.rollback || !s_.last_completed) return;
-    // A new PRIMARY deployment of the last completed template; the failed one drains.
-    add_service_event(provider_, s_, msg::rolling_back(s_.name, s_.last_completed_id), now_);
-    start_deployment(provider_, s_, *s_.last_completed, now_);
+    if (!s_.deployment_settings.rollback) return;
+    // Back to the last completed deployment's template or, when none completed yet, to the one
+    // the failed deployment replaced. A new PRIMARY deployment; the failed one drains.
+    std::optional<DeploymentTemplate> target = s_.last_completed;
+    std::string target_id = s_.last_completed_id;
+    if (!target && s_.deployments.size() > 1) {
+      target = s_.deployments[1].spec;
+      target_id = s_.deployments[1].id;
+    }
+    if (!target) return;
+    add_service_event(provider_, s_, msg::rolling_back(s_.name, target_id), now_);
+    start_deployment(provider_, s_, *target, now_);
     tasks_ = gather(state_, s_);
   }
 

@@ -26,9 +26,10 @@ struct SchedulerSettings {
   // Circuit breaker threshold = clamp(ceil(desired / 2), breaker_minimum, 200).
   int breaker_minimum = 3;
   // How long a RUNNING task without container health checks must have run before it counts as
-  // healthy (AWS waits 40 s; the emulator defaults to 5 s: long enough that a task exiting at once
-  // never lets an older deployment's healthy tasks go, short enough for quick deployments).
-  Clock::duration healthy_after = std::chrono::seconds(5);
+  // healthy (AWS waits 40 s; the emulator defaults to 3 s: long enough that a task exiting at once
+  // neither lets an older deployment's tasks go nor escapes the circuit breaker, short enough for
+  // quick deployments).
+  Clock::duration healthy_after = std::chrono::seconds(3);
   // Back-off after repeated start failures: none for the first kBackoffFreeFailures, then
   // doubling from backoff_base up to backoff_max.
   Clock::duration backoff_base = std::chrono::seconds(2);

@@ -253,7 +253,10 @@ def test_create_service_keeps_two_tasks_running_reachable_and_stable(aws, ecs, c
     for address in addresses:
         assert http_get(address) == "hello from web"
 
-    service = describe_service(ecs, cluster, "web")
+    # The rollout completes once the new tasks proved healthy (--healthy-after), soon after the
+    # waiter (which only looks at the counts) is satisfied.
+    service = poll("deployment COMPLETED", lambda: (lambda s: s if s["deployments"][0]["rolloutState"] == "COMPLETED" else None)(
+        describe_service(ecs, cluster, "web")))
     assert service["runningCount"] == 2 and service["pendingCount"] == 0
     assert [(d["id"], d["status"], d["rolloutState"]) for d in service["deployments"]] == [
         (deployment["id"], "PRIMARY", "COMPLETED")]

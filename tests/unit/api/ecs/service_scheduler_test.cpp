@@ -184,7 +184,7 @@ TEST_F(ServiceSchedulerTest, CircuitBreakerFailsTheDeploymentAndStopsLaunching) 
     fails_to_start(tasks[0]);
   }
   const Json d = service("web")["deployments"][0];
-  EXPECT_EQ(d["rolloutState"], "FAILED");
+  EXPECT_EQ(d["rolloutState"], "FAILED") << "tasks that never ran count for the breaker";
   EXPECT_EQ(d["failedTasks"], 3);
   EXPECT_EQ(d["rolloutStateReason"], "ECS deployment circuit breaker: tasks failed to start.");
   EXPECT_TRUE(contains(event_messages("web"), "(deployment " + d["id"].get<std::string>() + ") deployment failed: tasks failed to start."));
@@ -193,6 +193,7 @@ TEST_F(ServiceSchedulerTest, CircuitBreakerFailsTheDeploymentAndStopsLaunching) 
 }
 
 TEST_F(ServiceSchedulerTest, CircuitBreakerRollsBackToTheLastCompletedDefinition) {
+  h.ecs_provider().scheduler().healthy_after = std::chrono::seconds(3);
   ASSERT_TRUE(create("web", 1, {{"deploymentConfiguration", {{"deploymentCircuitBreaker", {{"enable", true}, {"rollback", true}}}}}}).ok());
   run_pending("web");
   const std::string good = service("web")["deployments"][0]["id"];
@@ -218,6 +219,7 @@ TEST_F(ServiceSchedulerTest, CircuitBreakerRollsBackToTheLastCompletedDefinition
   EXPECT_EQ(s["taskDefinition"], kArnPrefix + "task-definition/plain:1");
   EXPECT_TRUE(contains(event_messages("web"), "(service web) rolling back to deployment " + good + "."));
   run_pending("web");
+  advance(std::chrono::seconds(4));  // the rollback's task proved healthy: the older one goes
   stops_reported();
   advance();
   s = service("web");
