@@ -155,6 +155,16 @@ def wait_stable(aws, ecs, cluster: str, *names: str, timeout: float = 60.0) -> l
     return ecs.describe_services(cluster=cluster, services=list(names))["services"]
 
 
+def wait_completed(ecs, cluster: str, name: str, timeout: float = 30.0) -> dict:
+    """Poll until the PRIMARY deployment's rollout is COMPLETED: a little after the waiter is
+    satisfied, once the new tasks proved healthy (--healthy-after)."""
+    def probe():
+        service = describe_service(ecs, cluster, name)
+        return service if service["deployments"][0]["rolloutState"] == "COMPLETED" else None
+    return poll(f"service {name}: deployment COMPLETED", probe, timeout,
+                diagnose=lambda: service_summary(ecs, cluster, name))
+
+
 def wait_inactive(aws, ecs, cluster: str, name: str, timeout: float = 60.0) -> None:
     poll(f"service {name} INACTIVE", lambda: describe_service(ecs, cluster, name)["status"] == "INACTIVE", timeout)
     ok(aws("ecs", "wait", "services-inactive", "--cluster", cluster, "--services", name))
@@ -253,10 +263,7 @@ def test_create_service_keeps_two_tasks_running_reachable_and_stable(aws, ecs, c
     for address in addresses:
         assert http_get(address) == "hello from web"
 
-    # The rollout completes once the new tasks proved healthy (--healthy-after), soon after the
-    # waiter (which only looks at the counts) is satisfied.
-    service = poll("deployment COMPLETED", lambda: (lambda s: s if s["deployments"][0]["rolloutState"] == "COMPLETED" else None)(
-        describe_service(ecs, cluster, "web")))
+    service = wait_completed(ecs, cluster, "web")  # the waiter only looks at the counts
     assert service["runningCount"] == 2 and service["pendingCount"] == 0
     assert [(d["id"], d["status"], d["rolloutState"]) for d in service["deployments"]] == [
         (deployment["id"], "PRIMARY", "COMPLETED")]
@@ -451,7 +458,8 @@ def test_circuit_breaker_fails_the_deployment_and_rolls_back(aws, ecs, cluster, 
     assert failed_view["failedTasks"] >= 3
     assert failed_view["taskDefinition"] == bad
 
-    [after] = wait_stable(aws, ecs, cluster, "brk")
+    wait_stable(aws, ecs, cluster, "brk")
+    after = wait_completed(ecs, cluster, "brk")
     [primary] = after["deployments"]
     assert primary["taskDefinition"] == good and primary["id"] not in (good_deployment, bad_deployment["id"])
     assert after["taskDefinition"] == good
@@ -473,7 +481,8 @@ def break_deployment(aws, ecs, cluster: str, name: str, network: dict,
     good = register(ecs, name, serve("good"))
     create(ecs, cluster, name, good, 2, network, deploymentConfiguration={
         "deploymentCircuitBreaker": {"enable": True, "rollback": False}})
-    [stable] = wait_stable(aws, ecs, cluster, name)
+    wait_stable(aws, ecs, cluster, name)
+    stable = wait_completed(ecs, cluster, name)
     good_tasks = sorted(service_task_arns(ecs, cluster, name))
     bad = register(ecs, name, EXIT_AT_ONCE, image=bad_image)
     bad_id = ecs.update_service(cluster=cluster, service=name, taskDefinition=bad)["service"]["deployments"][0]["id"]
