@@ -59,7 +59,9 @@ void Gateway::reset() {
 RequestContext Gateway::context_for(const ApiRequest& request) const {
   RequestContext ctx;
   ctx.access_key = request.access_key;
-  ctx.account_id = account_for_access_key(request.access_key, options_.default_account_id);
+  std::optional<std::string> issued;
+  if (access_key_accounts_ && !request.access_key.empty()) issued = access_key_accounts_(request.access_key);
+  ctx.account_id = issued ? *issued : account_for_access_key(request.access_key, options_.default_account_id);
   ctx.region = request.region.empty() ? options_.default_region : request.region;
   ctx.request_id = request.request_id;
   ctx.now = Clock::now();
