@@ -167,9 +167,11 @@ class AwsCli:
         result = CliResult(argv, proc.returncode, proc.stdout, visible, proc.stderr,
                            responses_from_records(records))
         self.history.append(result)
+        service = argv[0] if argv and not argv[0].startswith("-") else "ecs"
         for response in result.responses:
             try:
-                shapes.validate_response(response.operation, response.status, response.headers, response.body)
+                shapes.validate_response(response.operation, response.status, response.headers, response.body,
+                                         service=service)
             except shapes.ShapeError as e:
                 raise shapes.ShapeError(f"{e}\n{result.describe()}") from None
         if expect_requests and not result.responses:
