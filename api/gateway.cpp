@@ -52,6 +52,12 @@ void Gateway::add(std::shared_ptr<Service> service) {
   services_.push_back(std::move(service));
 }
 
+std::vector<std::string> Gateway::service_names() const {
+  std::vector<std::string> names;
+  for (const auto& s : services_) names.emplace_back(s->name());
+  return names;
+}
+
 void Gateway::reset() {
   for (auto& s : services_) s->reset();
 }

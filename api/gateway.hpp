@@ -52,6 +52,7 @@ class Gateway {
   void set_access_key_accounts(AccessKeyAccounts resolver) { access_key_accounts_ = std::move(resolver); }
   ApiResponse handle(const ApiRequest& request) const;
   void reset();
+  std::vector<std::string> service_names() const;  // in the order added (health route)
   const GatewayOptions& options() const { return options_; }
 
  private:
