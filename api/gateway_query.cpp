@@ -42,6 +42,9 @@ ApiResponse Gateway::handle_query(const ApiRequest& request, RequestContext& ctx
   const bool well_formed = protocol::decode_form(request.query_string, params) && protocol::decode_form(request.body, params);
   const std::string action = params.count("Action") ? params["Action"] : "";
   const Service* service = query_service_for(request, action);
+  if (!service && action.empty() && request.signing_service.empty())
+    return xml_error(QueryDialect::Query, "", 400, "MissingAction", "The request must contain the parameter Action.", true,
+                     request.request_id);
   if (!service) {
     const std::string what = request.signing_service.empty() ? "action '" + action + "'" : "service '" + request.signing_service + "'";
     return xml_error(QueryDialect::Query, "", 400, "InvalidAction", "ecslocal does not serve " + what + ".", true,

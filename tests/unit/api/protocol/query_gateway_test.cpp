@@ -99,6 +99,8 @@ TEST_F(QueryGatewayTest, UnknownActionIsInvalidActionInTheServicesEnvelope) {
   EXPECT_EQ(r.error_type, "InvalidAction");
   r = send("Version=2010-05-08", "iam");
   EXPECT_EQ(r.error_type, "MissingAction");
+  r = send("Version=2010-05-08");  // unsigned, nothing to route by
+  EXPECT_EQ(r.error_type, "MissingAction");
   r = send("Action=GetRole&RoleName=%ZZ", "iam");
   EXPECT_EQ(r.error_type, "MalformedQueryString");
 }
