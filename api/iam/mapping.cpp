@@ -30,6 +30,7 @@ IamRequest iam_request_from_json(const Json& input) {
   r.policy_document = string_or_empty(input, "PolicyDocument");
   r.version_id = string_or_empty(input, "VersionId");
   r.assume_role_policy = optional_string(input, "AssumeRolePolicyDocument");
+  r.permissions_boundary = optional_string(input, "PermissionsBoundary");
   r.path = optional_string(input, "Path");
   r.path_prefix = optional_string(input, "PathPrefix");
   r.description = optional_string(input, "Description");
@@ -59,6 +60,9 @@ Json role_to_json(const Role& role, bool with_tags) {
            {"MaxSessionDuration", role.max_session_duration}};
   if (!role.description.empty()) out["Description"] = role.description;
   if (with_tags && !role.tags.empty()) out["Tags"] = tags_to_json(role.tags);
+  if (with_tags && !role.permissions_boundary_arn.empty())
+    out["PermissionsBoundary"] = {{"PermissionsBoundaryType", "PermissionsBoundaryPolicy"},
+                                  {"PermissionsBoundaryArn", role.permissions_boundary_arn}};
   return out;
 }
 

@@ -17,7 +17,7 @@ using Json = nlohmann::json;
 // The members IAM's role and policy operations take (each reads what it needs).
 struct IamRequest {
   std::string role_name, policy_name, policy_arn, policy_document, version_id;
-  std::optional<std::string> path, path_prefix, description, marker, scope, assume_role_policy;
+  std::optional<std::string> path, path_prefix, description, marker, scope, assume_role_policy, permissions_boundary;
   std::optional<long long> max_items;
   std::optional<int> max_session_duration;
   bool only_attached = false;

@@ -16,6 +16,7 @@ using Tags = std::vector<std::pair<std::string, std::string>>;  // in the order 
 struct Role {
   std::string name, path, id, arn, description;
   std::string assume_role_policy;  // the JSON text as the client sent it
+  std::string permissions_boundary_arn;  // empty: none
   int max_session_duration = 3600;
   Clock::time_point created;
   Tags tags;

@@ -42,6 +42,11 @@ Json create_role(IamProvider& provider, const RequestContext& ctx, Json& input) 
   validate_path(path, "path");
   check_max_session_duration(r.max_session_duration);
   validate_policy_document(r.assume_role_policy.value_or(""));
+  if (r.permissions_boundary) {
+    validate_policy_arn(*r.permissions_boundary);
+    if (!find_managed_policy(state, *r.permissions_boundary))
+      throw no_such_entity("Scope ARN: " + *r.permissions_boundary + " does not exist or is not attachable.");
+  }
   if (state.find_role(r.role_name)) throw entity_already_exists("Role with name " + r.role_name + " already exists.");
   Role role;
   role.name = r.role_name;
@@ -50,6 +55,7 @@ Json create_role(IamProvider& provider, const RequestContext& ctx, Json& input) 
   role.arn = "arn:aws:iam::" + ctx.account_id + ":role" + path + r.role_name;
   role.description = r.description.value_or("");
   role.assume_role_policy = *r.assume_role_policy;
+  role.permissions_boundary_arn = r.permissions_boundary.value_or("");
   role.max_session_duration = r.max_session_duration.value_or(3600);
   role.created = ctx.now;
   merge_tags(role.tags, r.tags);

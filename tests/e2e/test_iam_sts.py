@@ -183,7 +183,11 @@ def test_boto3_roles_tags_and_paging(iam):
     for i in range(5):
         iam.create_role(RoleName=f"svc-{i}", Path="/service/", AssumeRolePolicyDocument=json.dumps(TRUST),
                         Tags=[{"Key": "n", "Value": str(i)}])
-    iam.create_role(RoleName="other", AssumeRolePolicyDocument=json.dumps(TRUST))
+    iam.create_role(RoleName="other", AssumeRolePolicyDocument=json.dumps(TRUST),
+                    PermissionsBoundary="arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")
+    assert iam.get_role(RoleName="other")["Role"]["PermissionsBoundary"] == {
+        "PermissionsBoundaryType": "PermissionsBoundaryPolicy",
+        "PermissionsBoundaryArn": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"}
     pages = list(iam.get_paginator("list_roles").paginate(PathPrefix="/service/", PaginationConfig={"PageSize": 2}))
     assert [len(p["Roles"]) for p in pages] == [2, 2, 1]
     assert [r["RoleName"] for p in pages for r in p["Roles"]] == [f"svc-{i}" for i in range(5)]

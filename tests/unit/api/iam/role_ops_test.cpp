@@ -34,6 +34,20 @@ TEST_F(IamRoleTest, CreateRoleReturnsTheRoleWithIdArnAndEncodedTrustPolicy) {
   EXPECT_EQ(got.text("Description"), "runs tasks");
 }
 
+TEST_F(IamRoleTest, PermissionsBoundaryIsStoredAndMustExist) {
+  auto r = h.iam("CreateRole", {{"RoleName", "bounded"}, {"AssumeRolePolicyDocument", kTrustPolicy},
+                                {"PermissionsBoundary", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(h.iam("GetRole", {{"RoleName", "bounded"}}).has(
+      "<PermissionsBoundary><PermissionsBoundaryArn>arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess</PermissionsBoundaryArn>"
+      "<PermissionsBoundaryType>PermissionsBoundaryPolicy</PermissionsBoundaryType></PermissionsBoundary>"));
+  r = h.iam("CreateRole", {{"RoleName", "b2"}, {"AssumeRolePolicyDocument", kTrustPolicy},
+                           {"PermissionsBoundary", "arn:aws:iam::aws:policy/Missing"}});
+  EXPECT_EQ(r.code, "NoSuchEntity");
+  EXPECT_EQ(r.text("Message"), "Scope ARN: arn:aws:iam::aws:policy/Missing does not exist or is not attachable.");
+  EXPECT_EQ(h.iam("GetRole", {{"RoleName", "b2"}}).code, "NoSuchEntity");
+}
+
 TEST_F(IamRoleTest, DuplicateNamesAnyCaseAreEntityAlreadyExists) {
   ASSERT_EQ(create("app").status, 200);
   auto r = create("APP");
