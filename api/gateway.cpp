@@ -28,6 +28,15 @@ ApiResponse coral_error(const std::string& type, const std::string& message) {
   return r;
 }
 
+bool is_query_request(const ApiRequest& request) {
+  std::string type = request.content_type.substr(0, request.content_type.find(';'));
+  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (type == "application/x-www-form-urlencoded") return true;
+  // GET /?Action=...: an unsigned or presigned query request without a body.
+  return request.body.empty() && (request.query_string.rfind("Action=", 0) == 0 ||
+                                  request.query_string.find("&Action=") != std::string::npos);
+}
+
 }  // namespace
 
 std::string account_for_access_key(const std::string& access_key, const std::string& fallback) {
@@ -43,6 +52,12 @@ void Gateway::add(std::shared_ptr<Service> service) {
   services_.push_back(std::move(service));
 }
 
+std::vector<std::string> Gateway::service_names() const {
+  std::vector<std::string> names;
+  for (const auto& s : services_) names.emplace_back(s->name());
+  return names;
+}
+
 void Gateway::reset() {
   for (auto& s : services_) s->reset();
 }
@@ -50,7 +65,9 @@ void Gateway::reset() {
 RequestContext Gateway::context_for(const ApiRequest& request) const {
   RequestContext ctx;
   ctx.access_key = request.access_key;
-  ctx.account_id = account_for_access_key(request.access_key, options_.default_account_id);
+  std::optional<std::string> issued;
+  if (access_key_accounts_ && !request.access_key.empty()) issued = access_key_accounts_(request.access_key);
+  ctx.account_id = issued ? *issued : account_for_access_key(request.access_key, options_.default_account_id);
   ctx.region = request.region.empty() ? options_.default_region : request.region;
   ctx.request_id = request.request_id;
   ctx.now = options_.clock();
@@ -73,6 +90,7 @@ ApiResponse Gateway::handle(const ApiRequest& request) const {
     }
     return coral_error("UnknownOperationException", "");
   }
+  if (is_query_request(request)) return handle_query(request, ctx);
   return coral_error("UnknownOperationException", "");
 }
 

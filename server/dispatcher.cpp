@@ -70,7 +70,7 @@ void Dispatcher::dispatch(HttpRequest request, Reply reply) {
 HttpResponse Dispatcher::handle_admin(const HttpRequest& request) {
   const auto id = new_request_id();
   if (request.target() == "/_ecslocal/health" && request.method() == http::verb::get) {
-    api::Json body{{"status", "running"}, {"version", "0.1.0"}, {"services", {"ecs", "logs"}}};
+    api::Json body{{"status", "running"}, {"version", "0.1.0"}, {"services", gateway_->service_names()}};
     return make_response(request.version(), request.keep_alive(), 200, "application/json", body.dump(), id);
   }
   return make_response(request.version(), request.keep_alive(), 404, "application/json",
@@ -83,6 +83,8 @@ void Dispatcher::handle_aws(HttpRequest request, Reply reply) {
   api_request.request_id = new_request_id();
   api_request.target = std::string(request["X-Amz-Target"]);
   api_request.content_type = std::string(request[http::field::content_type]);
+  if (const auto q = request.target().find('?'); q != std::string_view::npos)
+    api_request.query_string = std::string(request.target().substr(q + 1));
   if (auto scope = parse_authorization(request[http::field::authorization])) {
     api_request.access_key = scope->access_key;
     api_request.region = scope->region;
