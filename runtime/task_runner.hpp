@@ -82,6 +82,7 @@ class TaskRunner final : public TaskRuntime {
   void set_event_sink(TaskEventSink sink) override;
   void launch(TaskSpec spec) override;
   void stop(const std::string& key) override;
+  void remove_network(const std::string& name) override;
 
   // ---- start-up and shutdown ----
   // Imports the pause image when missing; returns its reference.

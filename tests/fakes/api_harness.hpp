@@ -19,8 +19,9 @@ struct CallResult {
 
 class ApiHarness {
  public:
-  explicit ApiHarness(uint64_t seed = 42) : gateway_(options()) {
-    ecs_ = std::make_shared<api::ecs::EcsProvider>(std::make_shared<api::IdSource>(seed));
+  // `networks`: a VPC state to share (with an EC2 provider); the ECS provider's own when null.
+  explicit ApiHarness(uint64_t seed = 42, std::shared_ptr<api::vpc::VpcRegistry> networks = nullptr) : gateway_(options()) {
+    ecs_ = std::make_shared<api::ecs::EcsProvider>(std::make_shared<api::IdSource>(seed), std::move(networks));
     gateway_.add(ecs_);
   }
 
