@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/ec2/provider.hpp"
 #include "api/ecs/provider.hpp"
 #include "api/gateway.hpp"
 #include "runtime/curl_docker_client.hpp"
@@ -21,6 +22,7 @@ struct App::Impl {
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   std::shared_ptr<api::Gateway> gateway;
   std::shared_ptr<api::ecs::EcsProvider> ecs;
+  std::shared_ptr<api::ec2::Ec2Provider> ec2;  // shares the VPC state with ecs
   std::unique_ptr<runtime::CurlDockerClient> docker;
   std::unique_ptr<runtime::TaskRunner> runner;  // declared after docker: destroyed first
   std::unique_ptr<Dispatcher> dispatcher;
@@ -40,9 +42,12 @@ App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
   options.default_region = c.region;
   options.strict_shapes = c.strict_shapes;
   impl_->gateway = std::make_shared<api::Gateway>(options);
-  impl_->ecs = std::make_shared<api::ecs::EcsProvider>();
+  auto networks = std::make_shared<api::vpc::VpcRegistry>();
+  impl_->ecs = std::make_shared<api::ecs::EcsProvider>(std::make_shared<api::IdSource>(), networks);
   impl_->ecs->set_task_retention(std::chrono::seconds(c.task_retention_seconds));
   impl_->gateway->add(impl_->ecs);
+  impl_->ec2 = std::make_shared<api::ec2::Ec2Provider>(networks);
+  impl_->gateway->add(impl_->ec2);
   impl_->dispatcher = std::make_unique<Dispatcher>(impl_->ioc, impl_->gateway);
 }
 
@@ -70,6 +75,7 @@ void App::start_runtime() {
     });
   });
   impl_->ecs->set_task_runtime(impl_->runner.get());
+  impl_->ec2->set_task_runtime(impl_->runner.get());
   if (auto cleaned = impl_->runner->cleanup_leftovers()) {
     const auto& r = cleaned.value();
     if (r.containers + r.networks + r.volumes > 0)
@@ -117,6 +123,7 @@ void App::wait() {
     // After the I/O threads: no request can launch a task any more.
     impl_->runner->shutdown(!impl_->config.keep_tasks_on_exit);
     impl_->ecs->set_task_runtime(nullptr);
+    impl_->ec2->set_task_runtime(nullptr);
   }
 }
 
