@@ -28,6 +28,15 @@ ApiResponse coral_error(const std::string& type, const std::string& message) {
   return r;
 }
 
+bool is_query_request(const ApiRequest& request) {
+  std::string type = request.content_type.substr(0, request.content_type.find(';'));
+  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (type == "application/x-www-form-urlencoded") return true;
+  // GET /?Action=...: an unsigned or presigned query request without a body.
+  return request.body.empty() && (request.query_string.rfind("Action=", 0) == 0 ||
+                                  request.query_string.find("&Action=") != std::string::npos);
+}
+
 }  // namespace
 
 std::string account_for_access_key(const std::string& access_key, const std::string& fallback) {
@@ -73,6 +82,7 @@ ApiResponse Gateway::handle(const ApiRequest& request) const {
     }
     return coral_error("UnknownOperationException", "");
   }
+  if (is_query_request(request)) return handle_query(request, ctx);
   return coral_error("UnknownOperationException", "");
 }
 

@@ -2,6 +2,9 @@
 // The protocol boundary of api/: takes a request already read off HTTP (headers of interest and
 // body), finds service and operation, decodes, validates against the model, calls the handler,
 // shapes the output and encodes the reply or the AWS error. The only place AwsError is caught.
+// JSON 1.1: X-Amz-Target names service and operation. Query protocols: no X-Amz-Target, a form
+// body (or query string) with Action=...; the service is the SigV4 scope's signing name, or,
+// for unsigned requests, the first query service (in the order added) whose model has Action.
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +17,7 @@ struct ApiRequest {
   std::string target;          // X-Amz-Target
   std::string content_type;
   std::string body;
+  std::string query_string;     // after '?' of the request target (query protocol GET requests)
   std::string signing_service;  // SigV4 credential scope, may be empty
   std::string region;           // SigV4 credential scope, may be empty
   std::string access_key;       // SigV4 credential, may be empty
@@ -24,6 +28,7 @@ struct ApiResponse {
   int status = 200;
   std::string content_type;
   std::string body;
+  std::string query_string;     // after '?' of the request target (query protocol GET requests)
   std::string error_type;  // empty on success; sent as X-Amzn-ErrorType too
   std::string service;     // for the access log
   std::string operation;
@@ -46,6 +51,9 @@ class Gateway {
  private:
   ApiResponse handle_json(const Service& service, const std::string& operation, const ApiRequest& request,
                           RequestContext& ctx) const;
+  // Query protocols (IAM, STS: query; EC2: ec2), in api/gateway_query.cpp.
+  ApiResponse handle_query(const ApiRequest& request, RequestContext& ctx) const;
+  const Service* query_service_for(const ApiRequest& request, const std::string& action) const;
   RequestContext context_for(const ApiRequest& request) const;
 
   GatewayOptions options_;

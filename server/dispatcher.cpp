@@ -83,6 +83,8 @@ void Dispatcher::handle_aws(HttpRequest request, Reply reply) {
   api_request.request_id = new_request_id();
   api_request.target = std::string(request["X-Amz-Target"]);
   api_request.content_type = std::string(request[http::field::content_type]);
+  if (const auto q = request.target().find('?'); q != std::string_view::npos)
+    api_request.query_string = std::string(request.target().substr(q + 1));
   if (auto scope = parse_authorization(request[http::field::authorization])) {
     api_request.access_key = scope->access_key;
     api_request.region = scope->region;

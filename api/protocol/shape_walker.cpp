@@ -1,5 +1,6 @@
 #include "api/protocol/shape_walker.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <stdexcept>
 
@@ -88,11 +89,14 @@ class InputWalker {
         it = v.erase(it);
         continue;
       }
-      if (member) walk(*member->shape, *it, join_path(path, it.key()));
+      if (member) walk(*member->shape, *it, member_path(path, it.key()));
       ++it;  // unknown members are tolerated: clients may be newer than the model
     }
     for (const auto& name : shape.required) {
-      if (!v.contains(name)) fail("Value null at '" + join_path(path, name) + "' failed to satisfy constraint: Member must not be null");
+      if (v.contains(name)) continue;
+      if (!rules_.missing_member_code.empty())
+        throw AwsError(rules_.missing_member_code, "The request must contain the parameter " + join_path(path, name));
+      fail("Value null at '" + member_path(path, name) + "' failed to satisfy constraint: Member must not be null");
     }
   }
 
@@ -138,6 +142,12 @@ class InputWalker {
       fail("Value '" + text(n) + "' at '" + path + "' failed to satisfy constraint: Member must have value greater than or equal to " + text(*shape.min));
     if (shape.max && n > *shape.max)
       fail("Value '" + text(n) + "' at '" + path + "' failed to satisfy constraint: Member must have value less than or equal to " + text(*shape.max));
+  }
+
+  std::string member_path(const std::string& path, std::string member) const {
+    if (rules_.camel_case_paths && !member.empty())
+      member[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(member[0])));
+    return join_path(path, member);
   }
 
   [[noreturn]] void fail(const std::string& detail) {

@@ -11,6 +11,11 @@ namespace ecslocal::api::protocol {
 struct InputRules {
   std::string validation_error_code = "ValidationException";  // ECS: InvalidParameterException
   bool check_enums = true;
+  // Query protocols: member names in messages start lower-case, as IAM writes them ("roleName").
+  bool camel_case_paths = false;
+  // When set (EC2: MissingParameter), a missing required member throws this code with
+  // "The request must contain the parameter <name>" instead of the validation error.
+  std::string missing_member_code;
 };
 
 // Validates `value` in place against `shape`. Explicit nulls of optional members are removed
