@@ -22,7 +22,8 @@ class Ec2Provider : public Service {
   const protocol::ServiceModel& model() const override;
   const OperationTable& operations() const override { return table_; }
   void reset() override { networks_->clear(); }
-  std::string validation_error_code() const override { return "MissingParameter"; }
+  // Bad enums and constraints; a missing required member is MissingParameter (the ec2 codec).
+  std::string validation_error_code() const override { return "InvalidParameterValue"; }
 
   vpc::VpcRegistry& networks() { return *networks_; }
   vpc::VpcState& state(const RequestContext& ctx) { return networks_->at(ctx.account_id, ctx.region); }

@@ -22,6 +22,8 @@ from typing import Any, Mapping
 
 import botocore.model
 
+import shapes_xml
+
 AWSCLI_MODEL_ROOT = Path("/usr/lib/python3/dist-packages/awscli/botocore/data")
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 
@@ -240,6 +242,12 @@ def validate_response(operation: str | None, status: int, headers: Mapping[str, 
     if not request_id or not _REQUEST_ID.match(request_id):
         problems.append(f"x-amzn-RequestId header missing or not a UUID: {request_id!r}")
     content_type = _header(headers, "Content-Type")
+    if model.protocol == "ec2" and content_type == shapes_xml.XML_CONTENT_TYPE:
+        problems += shapes_xml.xml_problems(model, operation, status, body)
+        if problems:
+            raise ShapeError(f"{service}:{operation} HTTP {status} response breaks the model:\n  "
+                             + "\n  ".join(problems) + f"\nbody: {_clip(body)}")
+        return body
     if content_type != JSON_CONTENT_TYPE:
         problems.append(f"Content-Type is {content_type!r}, expected {JSON_CONTENT_TYPE}")
     decoded = decode_body(body)

@@ -41,7 +41,12 @@ class Ec2Test : public ::testing::Test {
     RequestContext ctx{account, region, "", "test-request", Clock::now()};
     Ec2Result r;
     try {
-      if (op && op->input) protocol::check_input(*op->input, input, {ec2->validation_error_code(), true});
+      if (op && op->input) {
+        protocol::InputRules rules;  // as the gateway checks ec2 requests
+        rules.validation_error_code = ec2->validation_error_code();
+        rules.missing_member_code = "MissingParameter";
+        protocol::check_input(*op->input, input, rules);
+      }
       auto it = ec2->operations().find(operation);
       if (it == ec2->operations().end()) {
         r.code = "NotImplemented";
