@@ -100,12 +100,16 @@ def test_tasks_in_two_default_subnets_with_a_new_group(aws, ec2, ecs):
     expect.cli_error(duplicate, "InvalidPermission.Duplicate", "AuthorizeSecurityGroupIngress")
 
     subnets = default_subnets(ec2)
-    chosen = [subnets["us-east-1a"], subnets["us-east-1b"]]
+    # Zones e and f: other ecslocal instances on this daemon (parallel e2e files) share the default
+    # VPC's bridge and start in us-east-1a; their addresses are invisible to this instance's IPAM.
+    chosen = [subnets["us-east-1e"], subnets["us-east-1f"]]
     definition = register(ecs, "ec2-web", [{"name": "web", "command": serve("hello"),
                                             "portMappings": [{"containerPort": 8080}]}])
-    arns = [run(ecs, definition, [s["SubnetId"] for s in chosen], [group]) for _ in range(2)]
+    # A task takes its address from the first subnet listed that has one.
+    ids = [s["SubnetId"] for s in chosen]
+    arns = [run(ecs, definition, ids, [group]), run(ecs, definition, ids[::-1], [group])]
     tasks = [wait_for(ecs, a, lambda t: t["lastStatus"] == "RUNNING") for a in arns]
-    for task, subnet in zip(tasks, chosen):  # task i starts at subnet i
+    for task, subnet in zip(tasks, chosen):
         eni = details(task)
         assert eni["subnetId"] == subnet["SubnetId"]
         assert ipaddress.ip_address(eni["privateIPv4Address"]) in ipaddress.ip_network(subnet["CidrBlock"])
@@ -133,7 +137,7 @@ def test_unknown_subnets_and_groups_are_refused_by_run_task(ecs, ec2):
     expect.client_error(e.value, "InvalidParameterException",
                         "Error retrieving subnet information for [subnet-0123456789abcdef0]: The subnet ID "
                         "'subnet-0123456789abcdef0' does not exist (ErrorCode: InvalidSubnetID.NotFound)")
-    subnet = default_subnets(ec2)["us-east-1a"]["SubnetId"]
+    subnet = default_subnets(ec2)["us-east-1e"]["SubnetId"]
     with pytest.raises(botocore.exceptions.ClientError) as e:
         run(ecs, definition, [subnet], ["sg-0123456789abcdef0"])
     expect.client_error(e.value, "InvalidParameterException")
