@@ -21,7 +21,8 @@ class Ec2Provider : public Service {
   std::string_view name() const override { return "ec2"; }
   const protocol::ServiceModel& model() const override;
   const OperationTable& operations() const override { return table_; }
-  void reset() override { networks_->clear(); }
+  // Forgets the state; the bridges of created VPCs go too (when no task uses them any more).
+  void reset() override;
   // Bad enums and constraints; a missing required member is MissingParameter (the ec2 codec).
   std::string validation_error_code() const override { return "InvalidParameterValue"; }
 

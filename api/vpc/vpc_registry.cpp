@@ -190,6 +190,14 @@ void VpcRegistry::add_default_rules(SecurityGroup& group, bool stable, const std
   group.rules.push_back(egress);
 }
 
+void VpcRegistry::clear() {
+  for (const auto& [key, state] : states_)
+    for (const auto& [id, vpc] : state.vpcs)
+      if (!vpc.is_default) forgotten_networks_.push_back(vpc.docker_network());
+  states_.clear();
+  pools_.clear();
+}
+
 void VpcRegistry::remove_subnet(VpcState& state, std::string subnet_id) {
   auto it = state.subnets.find(subnet_id);
   if (it == state.subnets.end()) return;

@@ -111,10 +111,10 @@ class VpcRegistry {
   void remove_vpc(VpcState& state, std::string vpc_id);  // and its default group
   std::string new_id(const std::string& prefix) { return prefix + ids_->hex(17); }
 
-  void clear() {
-    states_.clear();
-    pools_.clear();
-  }
+  // Forgets everything. The Docker networks of created VPCs are remembered for the EC2 provider
+  // to remove (take_forgotten_networks), whichever provider's reset cleared the shared state.
+  void clear();
+  std::vector<std::string> take_forgotten_networks() { return std::exchange(forgotten_networks_, {}); }
 
  private:
   void add_default_rules(SecurityGroup& group, bool stable, const std::string& seed);
@@ -122,6 +122,7 @@ class VpcRegistry {
   std::shared_ptr<IdSource> ids_;
   std::map<std::pair<std::string, std::string>, VpcState> states_;
   AddressPools pools_;
+  std::vector<std::string> forgotten_networks_;
 };
 
 }  // namespace ecslocal::api::vpc

@@ -89,11 +89,13 @@ def cluster(ecs):
 
 @pytest.fixture(autouse=True)
 def default_subnet(server, client_env):
-    """The default VPC's subnet in us-east-1a, from EC2."""
+    """The default VPC's subnet in us-east-1c, from EC2. Not 1a: other ecslocal instances on this
+    daemon share the default VPC's bridge, and builds before EC2 was emulated put every task in
+    1a; their addresses are invisible to this instance's IPAM ("Address already in use")."""
     global NETWORK, NETWORK_CONFIG
     ec2 = boto.make_client(server.endpoint, service="ec2")
     subnets = ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]},
-                                            {"Name": "availability-zone", "Values": ["us-east-1a"]}])["Subnets"]
+                                            {"Name": "availability-zone", "Values": ["us-east-1c"]}])["Subnets"]
     subnet = subnets[0]["SubnetId"]
     NETWORK = f"awsvpcConfiguration={{subnets=[{subnet}],assignPublicIp=ENABLED}}"
     NETWORK_CONFIG = {"awsvpcConfiguration": {"subnets": [subnet], "assignPublicIp": "ENABLED"}}

@@ -89,3 +89,20 @@ TEST_F(Ec2Test, TheDefaultVpcIsNotDeleted) {
 
 }  // namespace
 }  // namespace ecslocal::api::ec2
+
+namespace ecslocal::api::ec2 {
+namespace {
+
+TEST_F(Ec2Test, ResetForgetsVpcsAndRemovesTheirBridgesWhicheverProviderClears) {
+  const std::string id = ok("CreateVpc", {{"CidrBlock", "10.10.0.0/16"}})["Vpc"]["VpcId"];
+  h.ecs_provider().reset();  // the shared state goes with the first provider's reset
+  ec2->reset();
+  EXPECT_EQ(runtime.removed_networks, std::vector<std::string>{"ecslocal-" + id});
+  EXPECT_EQ(call("DescribeVpcs", {{"VpcIds", {id}}}).code, "InvalidVpcID.NotFound");
+  EXPECT_EQ(ok("DescribeVpcs")["Vpcs"].size(), 1u);  // the default VPC is back
+  ec2->reset();
+  EXPECT_EQ(runtime.removed_networks.size(), 1u);
+}
+
+}  // namespace
+}  // namespace ecslocal::api::ec2
