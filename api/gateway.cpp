@@ -52,6 +52,12 @@ void Gateway::add(std::shared_ptr<Service> service) {
   services_.push_back(std::move(service));
 }
 
+std::vector<std::string> Gateway::service_names() const {
+  std::vector<std::string> names;
+  for (const auto& s : services_) names.emplace_back(s->name());
+  return names;
+}
+
 void Gateway::reset() {
   for (auto& s : services_) s->reset();
 }
@@ -59,7 +65,9 @@ void Gateway::reset() {
 RequestContext Gateway::context_for(const ApiRequest& request) const {
   RequestContext ctx;
   ctx.access_key = request.access_key;
-  ctx.account_id = account_for_access_key(request.access_key, options_.default_account_id);
+  std::optional<std::string> issued;
+  if (access_key_accounts_ && !request.access_key.empty()) issued = access_key_accounts_(request.access_key);
+  ctx.account_id = issued ? *issued : account_for_access_key(request.access_key, options_.default_account_id);
   ctx.region = request.region.empty() ? options_.default_region : request.region;
   ctx.request_id = request.request_id;
   ctx.now = Clock::now();

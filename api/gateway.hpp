@@ -5,7 +5,9 @@
 // JSON 1.1: X-Amz-Target names service and operation. Query protocols: no X-Amz-Target, a form
 // body (or query string) with Action=...; the service is the SigV4 scope's signing name, or,
 // for unsigned requests, the first query service (in the order added) whose model has Action.
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,8 +46,13 @@ class Gateway {
  public:
   explicit Gateway(GatewayOptions options);
   void add(std::shared_ptr<Service> service);
+  // Accounts of access keys ecslocal issued itself (STS temporary credentials); other keys map
+  // by account_for_access_key. Called on the state strand.
+  using AccessKeyAccounts = std::function<std::optional<std::string>(const std::string& access_key)>;
+  void set_access_key_accounts(AccessKeyAccounts resolver) { access_key_accounts_ = std::move(resolver); }
   ApiResponse handle(const ApiRequest& request) const;
   void reset();
+  std::vector<std::string> service_names() const;  // in the order added (health route)
   const GatewayOptions& options() const { return options_; }
 
  private:
@@ -58,6 +65,7 @@ class Gateway {
 
   GatewayOptions options_;
   std::vector<std::shared_ptr<Service>> services_;
+  AccessKeyAccounts access_key_accounts_;
 };
 
 // The account a request acts in: a 12-digit access key id is the account, as LocalStack does.

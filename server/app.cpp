@@ -9,6 +9,8 @@
 #include "api/ec2/provider.hpp"
 #include "api/ecs/provider.hpp"
 #include "api/gateway.hpp"
+#include "api/iam/provider.hpp"
+#include "api/sts/provider.hpp"
 #include "runtime/curl_docker_client.hpp"
 #include "runtime/task_runner.hpp"
 #include "server/dispatcher.hpp"
@@ -48,6 +50,11 @@ App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
   impl_->gateway->add(impl_->ecs);
   impl_->ec2 = std::make_shared<api::ec2::Ec2Provider>(networks);
   impl_->gateway->add(impl_->ec2);
+  auto iam = std::make_shared<api::iam::IamProvider>();
+  auto sts = std::make_shared<api::sts::StsProvider>(iam);
+  impl_->gateway->add(iam);
+  impl_->gateway->add(sts);
+  impl_->gateway->set_access_key_accounts([sts](const std::string& key) { return sts->account_for_access_key(key); });
   impl_->dispatcher = std::make_unique<Dispatcher>(impl_->ioc, impl_->gateway);
 }
 

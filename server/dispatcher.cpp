@@ -70,7 +70,7 @@ void Dispatcher::dispatch(HttpRequest request, Reply reply) {
 HttpResponse Dispatcher::handle_admin(const HttpRequest& request) {
   const auto id = new_request_id();
   if (request.target() == "/_ecslocal/health" && request.method() == http::verb::get) {
-    api::Json body{{"status", "running"}, {"version", "0.1.0"}, {"services", {"ecs"}}};
+    api::Json body{{"status", "running"}, {"version", "0.1.0"}, {"services", gateway_->service_names()}};
     return make_response(request.version(), request.keep_alive(), 200, "application/json", body.dump(), id);
   }
   return make_response(request.version(), request.keep_alive(), 404, "application/json",

@@ -1,4 +1,4 @@
-"""Checks raw AWS JSON 1.1 responses against the AWS API model.
+"""Checks raw AWS JSON 1.1 responses against the AWS API model (query-protocol XML: xml_shapes.py).
 
 Every response the e2e suite receives (boto3 through an event hook, the AWS CLI through its
 --debug log, raw HTTP directly) goes through `validate_response`: a success body is walked
@@ -22,7 +22,7 @@ from typing import Any, Mapping
 
 import botocore.model
 
-import shapes_xml
+import xml_shapes
 
 AWSCLI_MODEL_ROOT = Path("/usr/lib/python3/dist-packages/awscli/botocore/data")
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
@@ -242,8 +242,10 @@ def validate_response(operation: str | None, status: int, headers: Mapping[str, 
     if not request_id or not _REQUEST_ID.match(request_id):
         problems.append(f"x-amzn-RequestId header missing or not a UUID: {request_id!r}")
     content_type = _header(headers, "Content-Type")
-    if model.protocol == "ec2" and content_type == shapes_xml.XML_CONTENT_TYPE:
-        problems += shapes_xml.xml_problems(model, operation, status, body)
+    if model.metadata.get("protocol") in ("query", "ec2"):
+        if content_type != xml_shapes.XML_CONTENT_TYPE:
+            problems.append(f"Content-Type is {content_type!r}, expected {xml_shapes.XML_CONTENT_TYPE}")
+        problems += xml_shapes.xml_problems(model, operation, status, headers, body, request_id, output_problems)
         if problems:
             raise ShapeError(f"{service}:{operation} HTTP {status} response breaks the model:\n  "
                              + "\n  ".join(problems) + f"\nbody: {_clip(body)}")

@@ -141,13 +141,6 @@ def responses_from_records(records: list[LogRecord]) -> list[RawResponse]:
     return responses
 
 
-def _service_of(argv: list[str]) -> str:
-    """The model a command's replies are checked against: `aws ec2 ...` → ec2."""
-    if argv and (shapes.AWSCLI_MODEL_ROOT / argv[0]).is_dir():
-        return argv[0]
-    return "ecs"
-
-
 class AwsCli:
     """`aws(...)`: run one AWS CLI command against ecslocal, as a user would type it."""
 
@@ -174,10 +167,11 @@ class AwsCli:
         result = CliResult(argv, proc.returncode, proc.stdout, visible, proc.stderr,
                            responses_from_records(records))
         self.history.append(result)
+        service = argv[0] if argv and not argv[0].startswith("-") else "ecs"
         for response in result.responses:
             try:
                 shapes.validate_response(response.operation, response.status, response.headers, response.body,
-                                         service=_service_of(argv))
+                                         service=service)
             except shapes.ShapeError as e:
                 raise shapes.ShapeError(f"{e}\n{result.describe()}") from None
         if expect_requests and not result.responses:

@@ -1,0 +1,77 @@
+#pragma once
+// IAM and STS behind a real Gateway (strict shapes), called with query-protocol form bodies the
+// way botocore sends them. Replies are XML text; tests look for elements in them.
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "api/gateway.hpp"
+#include "api/iam/provider.hpp"
+#include "api/protocol/form.hpp"
+#include "api/sts/provider.hpp"
+
+namespace ecslocal::testing {
+
+struct QueryReply {
+  int status = 0;
+  std::string body, code;
+  bool has(const std::string& part) const { return body.find(part) != std::string::npos; }
+  // The text of the first <name> element, or "" when there is none.
+  std::string text(const std::string& name) const {
+    const auto open = body.find("<" + name + ">");
+    if (open == std::string::npos) return "";
+    const auto start = open + name.size() + 2;
+    return body.substr(start, body.find("</" + name + ">", start) - start);
+  }
+};
+
+class QueryHarness {
+ public:
+  QueryHarness() : gateway_(options()) {
+    iam_ = std::make_shared<api::iam::IamProvider>(std::make_shared<api::IdSource>(7));
+    sts_ = std::make_shared<api::sts::StsProvider>(iam_, std::make_shared<api::IdSource>(8));
+    gateway_.add(iam_);
+    gateway_.add(sts_);
+    gateway_.set_access_key_accounts([sts = sts_](const std::string& key) { return sts->account_for_access_key(key); });
+  }
+
+  QueryReply call(const std::string& service, const std::string& action,
+                  const std::vector<std::pair<std::string, std::string>>& params = {}, const std::string& access_key = "test") {
+    std::string body = "Action=" + action;
+    for (const auto& [k, v] : params) body += "&" + api::protocol::url_encode(k) + "=" + api::protocol::url_encode(v);
+    api::ApiRequest request;
+    request.content_type = "application/x-www-form-urlencoded; charset=utf-8";
+    request.body = body;
+    request.signing_service = service;
+    request.access_key = access_key;
+    request.request_id = "rid";
+    auto r = gateway_.handle(request);
+    return {r.status, r.body, r.error_type};
+  }
+  QueryReply iam(const std::string& action, const std::vector<std::pair<std::string, std::string>>& params = {},
+                 const std::string& access_key = "test") {
+    return call("iam", action, params, access_key);
+  }
+  QueryReply sts(const std::string& action, const std::vector<std::pair<std::string, std::string>>& params = {},
+                 const std::string& access_key = "test") {
+    return call("sts", action, params, access_key);
+  }
+  api::Gateway& gateway() { return gateway_; }
+
+ private:
+  static api::GatewayOptions options() {
+    api::GatewayOptions o;
+    o.strict_shapes = true;
+    return o;
+  }
+  api::Gateway gateway_;
+  std::shared_ptr<api::iam::IamProvider> iam_;
+  std::shared_ptr<api::sts::StsProvider> sts_;
+};
+
+inline const char* kTrustPolicy =
+    R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]})";
+inline const char* kExecutionPolicyArn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
+
+}  // namespace ecslocal::testing
