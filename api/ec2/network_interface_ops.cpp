@@ -9,7 +9,9 @@
 namespace ecslocal::api::ec2 {
 namespace {
 
-constexpr const char* kEcsRequesterId = "578734482556";  // the ECS service principal's account
+// The account AWS services act from when they manage an ENI for you (ECS on Fargate). The value is
+// a stand-in (unconfirmed): clients read RequesterManaged, not the number.
+constexpr const char* kEcsRequesterId = "578734482556";
 
 Json groups_json(const vpc::VpcState& state, const std::vector<std::string>& ids) {
   Json out = Json::array();
