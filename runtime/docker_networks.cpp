@@ -40,6 +40,20 @@ DockerResult<std::string> DockerNetworks::ensure(const NetworkRequest& request) 
   return created.error();
 }
 
+bool DockerNetworks::remove_if_unused(const std::string& name, const std::vector<std::string>& label_filters) {
+  std::lock_guard lock(mutex_);
+  auto network = docker_.inspect_network(name);
+  if (!network) return network.error().kind == DockerErrorKind::not_found;
+  for (const auto& filter : label_filters) {
+    const auto eq = filter.find('=');
+    auto it = network->labels.find(filter.substr(0, eq));
+    if (it == network->labels.end() || (eq != std::string::npos && it->second != filter.substr(eq + 1))) return false;
+  }
+  if (!network->containers.empty()) return false;
+  auto removed = docker_.remove_network(network->id);
+  return removed || removed.error().kind == DockerErrorKind::not_found;
+}
+
 std::vector<std::string> DockerNetworks::remove_unused(const std::vector<std::string>& label_filters) {
   std::lock_guard lock(mutex_);
   std::vector<std::string> removed;

@@ -30,6 +30,10 @@ class DockerNetworks {
   // returns the names removed. Networks still in use, and ones Docker refuses to remove, stay.
   std::vector<std::string> remove_unused(const std::vector<std::string>& label_filters);
 
+  // Removes the network `name` when it carries every label of `label_filters` ("key=value") and no
+  // container is attached. True when it is gone (removed now, or there was none).
+  bool remove_if_unused(const std::string& name, const std::vector<std::string>& label_filters);
+
  private:
   DockerResult<std::string> adopt(const NetworkInfo& network, const NetworkRequest& request);
 

@@ -184,6 +184,13 @@ std::string TaskRunner::pause_reference() {
   return pause_image_;
 }
 
+void TaskRunner::remove_network(const std::string& name) {
+  pool_.submit([this, name] {
+    if (networks_.remove_if_unused(name, housekeeping_filters())) return;
+    warn("the Docker network " + name + " stays (in use, not ecslocal's, or Docker refused): it goes at shutdown");
+  });
+}
+
 DockerResult<CleanupReport> TaskRunner::cleanup_leftovers() {
   CleanupReport report;
   auto filters = housekeeping_filters();

@@ -83,6 +83,7 @@ class TaskRunner final : public TaskRuntime {
   void set_event_sink(TaskEventSink sink) override;
   void launch(TaskSpec spec) override;
   void stop(const std::string& key) override;
+  void remove_network(const std::string& name) override;
 
   // ---- log shipping (containers with TaskContainerSpec::ship_logs) ----
   // Batches of their output lines, from the shipper's threads; every line of a task reaches the

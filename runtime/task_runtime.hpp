@@ -21,6 +21,10 @@ class TaskRuntime {
   // Stops the task's containers in reverse dependsOn order (each with its stop timeout), then the
   // pause container; removes them and the task's volumes; reports TaskStopped. Idempotent.
   virtual void stop(const std::string& key) = 0;
+  // The network a VPC stood for is gone (EC2 DeleteVpc): remove the Docker network `name` if
+  // this runtime made it and no container uses it. Asynchronous, best effort; a network left
+  // behind goes at shutdown or with the next start-up's cleanup.
+  virtual void remove_network(const std::string& name) {}
 };
 
 }  // namespace ecslocal::runtime

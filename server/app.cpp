@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/ec2/provider.hpp"
 #include "api/ecs/provider.hpp"
 #include "api/gateway.hpp"
 #include "api/logs/provider.hpp"
@@ -25,6 +26,7 @@ struct App::Impl {
   std::shared_ptr<api::Gateway> gateway;
   std::shared_ptr<api::ecs::EcsProvider> ecs;
   std::shared_ptr<api::logs::LogsProvider> logs;
+  std::shared_ptr<api::ec2::Ec2Provider> ec2;  // shares the VPC state with ecs
   std::unique_ptr<runtime::CurlDockerClient> docker;
   std::unique_ptr<runtime::TaskRunner> runner;  // declared after docker: destroyed first
   std::unique_ptr<Dispatcher> dispatcher;
@@ -45,7 +47,8 @@ App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
   options.default_region = c.region;
   options.strict_shapes = c.strict_shapes;
   impl_->gateway = std::make_shared<api::Gateway>(options);
-  impl_->ecs = std::make_shared<api::ecs::EcsProvider>();
+  auto networks = std::make_shared<api::vpc::VpcRegistry>();
+  impl_->ecs = std::make_shared<api::ecs::EcsProvider>(std::make_shared<api::IdSource>(), networks);
   impl_->ecs->set_task_retention(std::chrono::seconds(c.task_retention_seconds));
   impl_->ecs->scheduler().breaker_minimum = c.breaker_minimum;
   impl_->ecs->scheduler().healthy_after = std::chrono::seconds(c.healthy_after_seconds);
@@ -53,6 +56,8 @@ App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
   impl_->logs = std::make_shared<api::logs::LogsProvider>();
   impl_->gateway->add(impl_->logs);
   impl_->ecs->set_log_groups(impl_->logs.get());
+  impl_->ec2 = std::make_shared<api::ec2::Ec2Provider>(networks);
+  impl_->gateway->add(impl_->ec2);
   auto iam = std::make_shared<api::iam::IamProvider>();
   auto sts = std::make_shared<api::sts::StsProvider>(iam);
   impl_->gateway->add(iam);
@@ -99,6 +104,7 @@ void App::start_runtime() {
     });
   });
   impl_->ecs->set_task_runtime(impl_->runner.get());
+  impl_->ec2->set_task_runtime(impl_->runner.get());
   if (auto cleaned = impl_->runner->cleanup_leftovers()) {
     const auto& r = cleaned.value();
     if (r.containers + r.networks + r.volumes > 0)
@@ -158,6 +164,7 @@ void App::wait() {
     // After the I/O threads: no request can launch a task any more.
     impl_->runner->shutdown(!impl_->config.keep_tasks_on_exit);
     impl_->ecs->set_task_runtime(nullptr);
+    impl_->ec2->set_task_runtime(nullptr);
   }
 }
 

@@ -2,7 +2,8 @@
 
 namespace ecslocal::api::ecs {
 
-EcsProvider::EcsProvider(std::shared_ptr<IdSource> ids) : ids_(std::move(ids)) {
+EcsProvider::EcsProvider(std::shared_ptr<IdSource> ids, std::shared_ptr<vpc::VpcRegistry> networks)
+    : ids_(std::move(ids)), networks_(networks ? std::move(networks) : std::make_shared<vpc::VpcRegistry>(ids_)) {
   register_cluster_operations(*this, table_);
   register_task_definition_operations(*this, table_);
   register_tag_operations(*this, table_);

@@ -10,6 +10,7 @@
 #include "api/ecs/state.hpp"
 #include "api/ecs/task_network.hpp"
 #include "api/service.hpp"
+#include "api/vpc/vpc_registry.hpp"
 
 namespace ecslocal::runtime {
 class TaskRuntime;
@@ -24,14 +25,16 @@ namespace ecslocal::api::ecs {
 
 class EcsProvider : public Service {
  public:
-  explicit EcsProvider(std::shared_ptr<IdSource> ids = std::make_shared<IdSource>());
+  // `networks`: the VPC state shared with EC2 (the app owns it); a private one when null.
+  explicit EcsProvider(std::shared_ptr<IdSource> ids = std::make_shared<IdSource>(),
+                       std::shared_ptr<vpc::VpcRegistry> networks = nullptr);
 
   std::string_view name() const override { return "ecs"; }
   const protocol::ServiceModel& model() const override;
   const OperationTable& operations() const override { return table_; }
   void reset() override {
     store_.clear();
-    networks_.clear();
+    networks_->clear();
     public_ips_.clear();
   }
   std::string validation_error_code() const override { return "InvalidParameterException"; }
@@ -45,8 +48,8 @@ class EcsProvider : public Service {
   runtime::TaskRuntime* task_runtime() const { return task_runtime_; }
   // A runtime event, delivered ON THE STATE STRAND: moves the task it names (key = task ARN).
   void on_task_event(const runtime::TaskEvent& event);
-  // The emulated default VPCs (per account and region) and the loopback "public" addresses.
-  NetworkRegistry& networks() { return networks_; }
+  // The VPC state (shared with EC2) and the loopback "public" addresses.
+  vpc::VpcRegistry& networks() { return *networks_; }
   PublicAddressPool& public_ips() { return public_ips_; }
   // How long STOPPED tasks stay describable (pruned lazily by the task operations).
   void set_task_retention(Clock::duration retention) { task_retention_ = retention; }
@@ -66,7 +69,7 @@ class EcsProvider : public Service {
   EcsStore store_;
   OperationTable table_;
   runtime::TaskRuntime* task_runtime_ = nullptr;
-  NetworkRegistry networks_;
+  std::shared_ptr<vpc::VpcRegistry> networks_;
   PublicAddressPool public_ips_;
   Clock::duration task_retention_ = std::chrono::hours(1);
   SchedulerSettings scheduler_;

@@ -38,25 +38,45 @@ void apply_size(Task& task, const TaskDefinition& td, const RunTaskInput& in) {
   task.ephemeral_storage_gib = in.overrides.ephemeral_storage_gib.value_or(td.ephemeral_storage_gib.value_or(kDefaultEphemeralGiB));
 }
 
+// The ENI as EC2 lists it while the task holds it.
+vpc::NetworkInterface eni_of(const RequestContext& ctx, const NetworkAttachment& a) {
+  vpc::NetworkInterface eni;
+  eni.id = a.eni_id;
+  eni.subnet_id = a.subnet_id;
+  eni.vpc_id = a.vpc_id;
+  eni.availability_zone = a.availability_zone;
+  eni.private_ipv4 = a.private_ipv4;
+  eni.private_dns_name = a.private_dns_name;
+  eni.public_ipv4 = a.public_ipv4;
+  eni.description = "arn:aws:ecs:" + ctx.region + ":" + ctx.account_id + ":attachment/" + a.id;
+  eni.groups = a.security_groups;
+  return eni;
+}
+
 }  // namespace
 
 std::optional<NetworkAttachment> reserve_attachment(EcsProvider& provider, const RequestContext& ctx, const AwsVpcInput& vpc,
                                                     int index) {
-  VpcIpam& ipam = provider.networks().at(ctx.account_id, ctx.region);
+  vpc::VpcRegistry& networks = provider.networks();
+  vpc::VpcState& state = networks.at(ctx.account_id, ctx.region);
   std::optional<AddressLease> lease;
   for (size_t i = 0; i < vpc.subnets.size() && !lease; ++i)
-    lease = ipam.allocate(vpc.subnets[(static_cast<size_t>(index) + i) % vpc.subnets.size()]);
+    lease = networks.allocate(state, vpc.subnets[(static_cast<size_t>(index) + i) % vpc.subnets.size()]);
   if (!lease) return std::nullopt;
   NetworkAttachment eni;
   eni.id = provider.ids().uuid();
   eni.subnet_id = lease->subnet_id;
-  eni.pool_subnet_id = lease->pool_subnet_id;
+  eni.pool_subnet_id = lease->subnet_id;
+  eni.vpc_id = lease->vpc_id;
   eni.availability_zone = lease->availability_zone;
   eni.eni_id = "eni-" + provider.ids().hex(17);
   eni.private_ipv4 = lease->ipv4;
   eni.private_dns_name = private_dns_name(ctx.region, lease->ipv4);
   eni.security_groups = vpc.security_groups;
+  if (eni.security_groups.empty())  // as AWS: the VPC's default group
+    if (const vpc::SecurityGroup* group = state.default_group(lease->vpc_id)) eni.security_groups.push_back(group->id);
   if (vpc.assign_public_ip == "ENABLED") eni.public_ipv4 = provider.public_ips().allocate().value_or("");
+  state.enis[eni.eni_id] = eni_of(ctx, eni);
   return eni;
 }
 

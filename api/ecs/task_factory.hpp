@@ -13,7 +13,10 @@ namespace ecslocal::api::ecs {
 
 // An ENI in PRECREATED with a private address from one of `vpc.subnets` (task number `index`
 // starts its search at subnet index % n, spreading tasks over the subnets) and, with
-// assignPublicIp ENABLED, a loopback address of its own. nullopt when no subnet has a free address.
+// assignPublicIp ENABLED, a loopback address of its own. No security groups: the VPC's default
+// group. The ENI is listed in the shared VPC state (EC2 DescribeNetworkInterfaces) until the task
+// stops. nullopt when no subnet has a free address (subnets are checked beforehand by
+// check_network_resources).
 std::optional<NetworkAttachment> reserve_attachment(EcsProvider& provider, const RequestContext& ctx, const AwsVpcInput& vpc,
                                                     int index);
 

@@ -65,7 +65,8 @@ struct TaskOverrides {
 struct NetworkAttachment {
   std::string id;         // attachment id (UUID)
   std::string subnet_id;  // as the caller named it
-  std::string pool_subnet_id;  // the default subnet the address came from (same id unless unknown)
+  std::string pool_subnet_id;  // the subnet the address came from (the same id since EC2 is emulated)
+  std::string vpc_id;             // of that subnet
   std::string availability_zone;  // of that subnet
   std::string eni_id, mac_address, private_ipv4, private_dns_name;
   std::string public_ipv4;  // assignPublicIp ENABLED: a loopback address of the task's own

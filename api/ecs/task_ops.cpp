@@ -61,6 +61,7 @@ Json run_task(EcsProvider& provider, const RequestContext& ctx, Json& input) {
   const int count = run_task_count(in);
   const std::vector<TaskPlacement> placements = place_tasks(cluster, in, td, count);
   validate_network_configuration(in, td);
+  if (in.awsvpc) check_network_resources(provider.networks().at(ctx.account_id, ctx.region), *in.awsvpc);
   validate_and_complete_overrides(in, td);
   validate_run_task_options(in, td);
   const std::vector<Tag> tags = run_task_tags(state, in, td, cluster);

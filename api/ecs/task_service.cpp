@@ -20,8 +20,11 @@ runtime::TaskEvent task_event(runtime::TaskEvent::Kind kind, const Task& task, c
 void release_addresses(EcsProvider& provider, const Task& task) {
   if (!task.attachment) return;
   const auto& eni = *task.attachment;
-  if (!eni.private_ipv4.empty())
-    provider.networks().at(task.account_id, task.region).release(eni.pool_subnet_id, eni.private_ipv4);
+  vpc::VpcRegistry& networks = provider.networks();
+  vpc::VpcState& state = networks.at(task.account_id, task.region);
+  if (!eni.private_ipv4.empty()) networks.release(state, eni.pool_subnet_id, eni.private_ipv4);
+  state.enis.erase(eni.eni_id);
+  state.tags.erase(eni.eni_id);
   if (!eni.public_ipv4.empty()) provider.public_ips().release(eni.public_ipv4);
 }
 
@@ -64,8 +67,9 @@ void launch_task(EcsProvider& provider, EcsState& state, Task& task, const TaskD
     fail_task_locally(provider, state, task, *reason, now);
     return;
   }
-  const DefaultVpc& vpc = provider.networks().at(task.account_id, task.region).vpc();
-  runtime->launch(build_task_spec(task, definition, vpc));
+  const vpc::VpcState& networks = provider.networks().at(task.account_id, task.region);
+  const vpc::Vpc* vpc = task.attachment ? networks.find_vpc(task.attachment->vpc_id) : nullptr;
+  runtime->launch(build_task_spec(task, definition, vpc ? *vpc : networks.default_vpc()));
 }
 
 void prune_stopped_tasks(EcsProvider& provider, EcsState& state, TimePoint now) {
@@ -79,6 +83,11 @@ void EcsProvider::on_task_event(const runtime::TaskEvent& event) {
   Task* task = state ? state->tasks.find_by_arn(event.key) : nullptr;
   if (!task) return;  // pruned, reset, or not ours
   settle_task(*this, *state, *task, apply_task_event(*task, event));
+  if (event.kind == runtime::TaskEvent::Kind::NetworkReady && task->attachment) {
+    // EC2 shows the MAC the pause container got.
+    auto& enis = networks().at(task->account_id, task->region).enis;
+    if (auto it = enis.find(task->attachment->eni_id); it != enis.end()) it->second.mac_address = task->attachment->mac_address;
+  }
   // Edge-triggered: the task's service reacts now, not at the next tick.
   constexpr std::string_view kServiceGroup = "service:";
   if (task->group.rfind(kServiceGroup, 0) == 0)

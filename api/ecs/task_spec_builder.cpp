@@ -69,7 +69,7 @@ runtime::Labels container_labels(const Task& task, const ContainerDefinition& de
   return out;
 }
 
-runtime::Labels task_labels(const Task& task, const DefaultVpc& vpc) {
+runtime::Labels task_labels(const Task& task, const vpc::Vpc& vpc) {
   runtime::Labels out;
   put(out, labels::managed, std::string(labels::managed_value));
   put(out, labels::task_arn, task.arn);
@@ -164,11 +164,11 @@ runtime::TaskContainerSpec container_spec(const Task& task, const Container& c, 
   return spec;
 }
 
-runtime::TaskNetworkSpec network_spec(const Task& task, const TaskDefinition& td, const DefaultVpc& vpc) {
+runtime::TaskNetworkSpec network_spec(const Task& task, const TaskDefinition& td, const vpc::Vpc& vpc) {
   runtime::TaskNetworkSpec net;
   net.network = vpc.docker_network();
-  net.cidr = vpc.cidr;
-  net.gateway = vpc.gateway;
+  net.cidr = vpc.cidr();
+  net.gateway = vpc.gateway();
   put(net.network_labels, labels::managed, std::string(labels::managed_value));
   put(net.network_labels, labels::vpc, vpc.id);
   put(net.network_labels, labels::account, task.account_id);
@@ -198,7 +198,7 @@ std::string task_volume_name(const Task& task, const std::string& volume_name) {
   return "ecslocal-" + task.id + "-" + volume_name;
 }
 
-runtime::TaskSpec build_task_spec(const Task& task, const TaskDefinition& td, const DefaultVpc& vpc) {
+runtime::TaskSpec build_task_spec(const Task& task, const TaskDefinition& td, const vpc::Vpc& vpc) {
   runtime::TaskSpec spec;
   spec.key = task.arn;
   spec.labels = task_labels(task, vpc);

@@ -31,7 +31,11 @@
 
 namespace ecslocal::api::ecs {
 
-runtime::TaskSpec build_task_spec(const Task& task, const TaskDefinition& definition, const DefaultVpc& vpc);
+// `vpc`: the VPC of the task's subnet (its Docker bridge, CIDR and gateway).
+runtime::TaskSpec build_task_spec(const Task& task, const TaskDefinition& definition, const vpc::Vpc& vpc);
+inline runtime::TaskSpec build_task_spec(const Task& task, const TaskDefinition& definition, const DefaultVpc& vpc) {
+  return build_task_spec(task, definition, vpc.vpc());
+}
 
 // Why ecslocal cannot start this definition's containers as ECS would (secrets and S3 environment
 // files are not resolved yet), as an ECS stoppedReason; nullopt when it can.

@@ -166,6 +166,31 @@ void validate_network_configuration(const RunTaskInput& in, const TaskDefinition
               "' is malformed");
 }
 
+void check_network_resources(const vpc::VpcState& networks, AwsVpcInput& vpc) {
+  std::string vpc_id;
+  for (const auto& id : vpc.subnets) {
+    const vpc::Subnet* subnet = networks.find_subnet(id);
+    // The wording ECS quotes from EC2 (seen in CreateService failures).
+    if (!subnet)
+      invalid("Error retrieving subnet information for [" + id + "]: The subnet ID '" + id +
+              "' does not exist (ErrorCode: InvalidSubnetID.NotFound)");
+    // Unconfirmed wording (no real reply found); ECS's style.
+    if (!vpc_id.empty() && subnet->vpc_id != vpc_id) invalid("The subnets provided must all belong to the same VPC.");
+    vpc_id = subnet->vpc_id;
+  }
+  for (const auto& id : vpc.security_groups) {
+    const vpc::SecurityGroup* group = networks.find_group(id);
+    // Unconfirmed wording: modelled on the subnet message and EC2's InvalidGroup.NotFound text.
+    if (!group)
+      invalid("Error retrieving security group information for [" + id + "]: The security group '" + id +
+              "' does not exist (ErrorCode: InvalidGroup.NotFound)");
+    if (group->vpc_id != vpc_id)
+      invalid("Security group " + id + " does not appear to belong to the same VPC as the input subnets.");
+  }
+  if (vpc.security_groups.empty() && !vpc_id.empty())
+    if (const vpc::SecurityGroup* group = networks.default_group(vpc_id)) vpc.security_groups.push_back(group->id);
+}
+
 void validate_and_complete_overrides(RunTaskInput& in, const TaskDefinition& td) {
   if (in.overrides_length > kMaxOverridesLength) invalid("Container Overrides length must be at most 8192");
   if (in.container_override_without_name) invalid("Override for container named null is not a container in the TaskDefinition.");

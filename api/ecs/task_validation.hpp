@@ -8,6 +8,7 @@
 #include "api/ecs/cluster_model.hpp"
 #include "api/ecs/task_definition_model.hpp"
 #include "api/ecs/task_mapping.hpp"
+#include "api/vpc/vpc_registry.hpp"
 
 namespace ecslocal::api::ecs {
 
@@ -43,6 +44,12 @@ int run_task_count(const RunTaskInput& in);
 
 // networkConfiguration against the definition's network mode; ≤16 subnets, ≤5 security groups.
 void validate_network_configuration(const RunTaskInput& in, const TaskDefinition& td);
+
+// The awsvpc configuration against the account's VPC state in the region (RunTask and
+// CreateService, after validate_network_configuration): every subnet and security group exists,
+// the subnets share one VPC and the groups are in it (InvalidParameterException otherwise, with
+// the EC2 error ECS quotes). No security group given: the VPC's default group is filled in.
+void check_network_resources(const vpc::VpcState& networks, AwsVpcInput& vpc);
 
 // Overrides: ≤8192 characters, container names known and named, sizes sane; task cpu/memory
 // normalised in place ("1 vCPU" → "1024") and checked against Fargate's sizes; ephemeral storage

@@ -30,7 +30,7 @@ BIN = os.environ.get("ECSLOCAL_BIN", str(ROOT / "build" / "ecslocal"))
 DOCKER = "/usr/bin/docker"
 IMAGE = "ecslocal-test/busybox:latest"
 INSTANCE = f"bench-{os.getpid()}"
-NETWORK = {"awsvpcConfiguration": {"subnets": ["subnet-bench"]}}
+NETWORK: dict = {}  # the default subnet of us-east-1a, looked up through EC2 in main()
 
 
 def free_port() -> int:
@@ -84,6 +84,11 @@ def main() -> int:
                 time.sleep(0.05)
         ecs = boto3.client("ecs", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
                            aws_secret_access_key="test", config=Config(retries={"total_max_attempts": 1}))
+        ec2 = boto3.client("ec2", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
+                           aws_secret_access_key="test", config=Config(retries={"total_max_attempts": 1}))
+        subnet = ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]},
+                                               {"Name": "availability-zone", "Values": ["us-east-1a"]}])["Subnets"][0]
+        NETWORK["awsvpcConfiguration"] = {"subnets": [subnet["SubnetId"]]}
         ecs.create_cluster(clusterName="bench")
         ecs.register_task_definition(
             family="bench", requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256", memory="512",

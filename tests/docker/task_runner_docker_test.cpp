@@ -15,6 +15,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <thread>
 
 #include "runtime/docker_networks.hpp"
 #include "runtime/task_runner.hpp"
@@ -271,6 +272,28 @@ TEST_F(TaskRunnerDocker, StopStopsEverythingAndLeavesNothingLabelled) {
   auto volumes = docker().list_volumes({labels::filter(labels::instance, run())});
   ASSERT_TRUE(volumes.ok());
   EXPECT_TRUE(volumes->empty());
+}
+
+// EC2 DeleteVpc: the VPC's bridge goes once no task uses it; while one does, it stays.
+TEST_F(TaskRunnerDocker, RemoveNetworkRemovesTheVpcBridgeOnceUnused) {
+  runner_->launch(task("t-vpc", {web()}));
+  ASSERT_TRUE(log_.wait_container("t-vpc", Kind::ContainerStarted, "web", 20s)) << log_.trace("t-vpc");
+  auto gone = [&] {
+    auto found = docker().inspect_network(network_);
+    return !found && found.error().kind == DockerErrorKind::not_found;
+  };
+  auto wait_gone = [&](std::chrono::seconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!gone() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(100ms);
+    return gone();
+  };
+  runner_->remove_network(network_);  // in use: refused (a warning), the task keeps its network
+  runner_->stop("t-vpc");
+  ASSERT_TRUE(log_.wait_kind("t-vpc", Kind::TaskStopped, 30s)) << log_.trace("t-vpc");
+  EXPECT_TRUE(docker().inspect_network(network_).ok());
+  ASSERT_TRUE(log_.wait_for([&](auto&) { return labelled_containers() == 0 && runner_->active_tasks() == 0; }, 20s));
+  runner_->remove_network(network_);
+  EXPECT_TRUE(wait_gone(20s)) << network_ << " is still there";
 }
 
 TEST_F(TaskRunnerDocker, LaunchLatencyAgainstRawDockerCalls) {

@@ -11,12 +11,14 @@ import urllib.request
 
 import pytest
 
+from harness import boto
 from harness.cli import ok
 
 DOCKER = "/usr/bin/docker"
 IMAGE = "ecslocal-test/busybox:latest"
-NETWORK = "awsvpcConfiguration={subnets=[subnet-e2e],assignPublicIp=ENABLED}"
-NETWORK_CONFIG = {"awsvpcConfiguration": {"subnets": ["subnet-e2e"], "assignPublicIp": "ENABLED"}}
+# Filled by the `default_subnet` fixture: RunTask refuses subnets that do not exist (EC2 lists them).
+NETWORK = ""
+NETWORK_CONFIG: dict = {}
 # Serves "hello from <name>" on :8080 (busybox httpd answers 404 for a folder without index).
 def serve(text: str) -> list[str]:
     return ["sh", "-c", f"mkdir -p /www && echo '{text}' > /www/index.html && exec httpd -f -p 8080 -h /www"]
@@ -83,6 +85,21 @@ def wait_removed(task_arn: str, timeout: float = 15.0) -> None:
 @pytest.fixture(autouse=True)
 def cluster(ecs):
     ecs.create_cluster(clusterName="e2e")
+
+
+@pytest.fixture(autouse=True)
+def default_subnet(server, client_env):
+    """The default VPC's subnet in us-east-1c, from EC2. Not 1a: other ecslocal instances on this
+    daemon share the default VPC's bridge, and builds before EC2 was emulated put every task in
+    1a; their addresses are invisible to this instance's IPAM ("Address already in use")."""
+    global NETWORK, NETWORK_CONFIG
+    ec2 = boto.make_client(server.endpoint, service="ec2")
+    subnets = ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]},
+                                            {"Name": "availability-zone", "Values": ["us-east-1c"]}])["Subnets"]
+    subnet = subnets[0]["SubnetId"]
+    NETWORK = f"awsvpcConfiguration={{subnets=[{subnet}],assignPublicIp=ENABLED}}"
+    NETWORK_CONFIG = {"awsvpcConfiguration": {"subnets": [subnet], "assignPublicIp": "ENABLED"}}
+    return subnet
 
 
 def test_run_task_with_the_cli_waits_for_running_serves_http_and_stops(aws, ecs):

@@ -186,8 +186,20 @@ def success_problems(model, operation: str, root: ET.Element, request_id: str | 
     return problems
 
 
+# EC2's model names no error shapes: its codes are listed in the EC2 API reference ("Error codes
+# for the Amazon EC2 API"). These are the client errors ecslocal's EC2 operations answer, HTTP 400.
+EC2_ERRORS = frozenset({
+    "CannotDelete", "DependencyViolation", "InvalidGroup.Duplicate", "InvalidGroup.NotFound", "InvalidID",
+    "InvalidNetworkInterfaceID.NotFound", "InvalidPermission.Duplicate", "InvalidPermission.NotFound",
+    "InvalidSecurityGroupRuleId.NotFound", "InvalidSubnet.Conflict", "InvalidSubnet.Range", "InvalidSubnetID.NotFound",
+    "InvalidVpc.Range", "InvalidVpcID.NotFound", "OperationNotPermitted", "TagLimitExceeded",
+})
+
+
 def error_code_statuses(model, operation: str | None) -> dict[str, int]:
     allowed = dict(PROTOCOL_ERRORS)
+    if model.metadata.get("protocol") == "ec2":
+        allowed.update({code: 400 for code in EC2_ERRORS})
     shapes = []
     if operation is not None and operation in model.operation_names:
         shapes = model.operation_model(operation).error_shapes

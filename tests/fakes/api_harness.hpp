@@ -19,10 +19,12 @@ struct CallResult {
 
 class ApiHarness {
  public:
-  // `clock` gives every request's time (default: the system clock).
-  explicit ApiHarness(uint64_t seed = 42, std::function<api::Clock::time_point()> clock = nullptr)
+  // `clock` gives every request's time (default: the system clock); `networks`: a VPC state to
+  // share (with an EC2 provider), the ECS provider's own when null.
+  explicit ApiHarness(uint64_t seed = 42, std::function<api::Clock::time_point()> clock = nullptr,
+                      std::shared_ptr<api::vpc::VpcRegistry> networks = nullptr)
       : gateway_(options(std::move(clock))) {
-    ecs_ = std::make_shared<api::ecs::EcsProvider>(std::make_shared<api::IdSource>(seed));
+    ecs_ = std::make_shared<api::ecs::EcsProvider>(std::make_shared<api::IdSource>(seed), std::move(networks));
     gateway_.add(ecs_);
   }
 

@@ -17,6 +17,7 @@ class FakeTaskRuntime : public runtime::TaskRuntime {
   void set_event_sink(runtime::TaskEventSink sink) override { sink_ = std::move(sink); }
   void launch(runtime::TaskSpec spec) override { launches.push_back(std::move(spec)); }
   void stop(const std::string& key) override { stops.push_back(key); }
+  void remove_network(const std::string& name) override { removed_networks.push_back(name); }
 
   const runtime::TaskSpec* launched(const std::string& key) const {
     auto it = std::find_if(launches.begin(), launches.end(), [&](const runtime::TaskSpec& s) { return s.key == key; });
@@ -27,6 +28,7 @@ class FakeTaskRuntime : public runtime::TaskRuntime {
 
   std::vector<runtime::TaskSpec> launches;
   std::vector<std::string> stops;
+  std::vector<std::string> removed_networks;
 
  private:
   runtime::TaskEventSink sink_;

@@ -86,5 +86,25 @@ TEST(DockerNetworks, RemovesOnlyUnusedMatchingNetworks) {
   EXPECT_TRUE(docker.inspect_network("not-ours").ok());
 }
 
+TEST(DockerNetworks, RemovesOneNamedNetworkOnlyWhenOursAndUnused) {
+  testing::FakeDockerClient docker;
+  docker.add_image("busybox");
+  DockerNetworks networks(docker);
+  const std::vector<std::string> ours = {labels::managed_filter(), labels::filter(labels::instance, "i-1")};
+  ASSERT_TRUE(networks.ensure({"ecslocal-vpc-a", "10.10.0.0/16", "10.10.0.1", {{"ecslocal.instance", "i-1"}}}).ok());
+  ASSERT_TRUE(networks.ensure({"ecslocal-vpc-b", "10.11.0.0/16", "", {{"ecslocal.instance", "i-2"}}}).ok());
+  ASSERT_TRUE(networks.ensure({"ecslocal-vpc-c", "10.12.0.0/16", "", {{"ecslocal.instance", "i-1"}}}).ok());
+  ContainerCreateSpec spec;
+  spec.image = "busybox";
+  ASSERT_TRUE(docker.connect_network("ecslocal-vpc-c", docker.create_container(spec).value()).ok());
+  EXPECT_TRUE(networks.remove_if_unused("ecslocal-vpc-a", ours));
+  EXPECT_FALSE(docker.inspect_network("ecslocal-vpc-a").ok());
+  EXPECT_FALSE(networks.remove_if_unused("ecslocal-vpc-b", ours));  // another instance's
+  EXPECT_TRUE(docker.inspect_network("ecslocal-vpc-b").ok());
+  EXPECT_FALSE(networks.remove_if_unused("ecslocal-vpc-c", ours));  // in use
+  EXPECT_TRUE(docker.inspect_network("ecslocal-vpc-c").ok());
+  EXPECT_TRUE(networks.remove_if_unused("ecslocal-vpc-never", ours));  // nothing to remove
+}
+
 }  // namespace
 }  // namespace ecslocal::runtime

@@ -43,10 +43,14 @@ class TaskOpsTest : public ::testing::Test {
   }
 
   std::string default_subnet(size_t zone = 0) const { return make_default_vpc(kAccount, "us-east-1").subnets.at(zone).id; }
+  // The default VPC's `default` security group.
+  std::string default_group() const {
+    return vpc::default_group_id(kAccount, "us-east-1", make_default_vpc(kAccount, "us-east-1").id);
+  }
 
   Json network(const std::string& assign_public_ip = "DISABLED") const {
     return {{"awsvpcConfiguration",
-             {{"subnets", {default_subnet()}}, {"securityGroups", {"sg-0123456789abcdef0"}}, {"assignPublicIp", assign_public_ip}}}};
+             {{"subnets", {default_subnet()}}, {"securityGroups", {default_group()}}, {"assignPublicIp", assign_public_ip}}}};
   }
 
   // RunTask on the default cluster with FARGATE and the default subnet, plus `extra` members.

@@ -306,8 +306,9 @@ TEST_F(TaskOpsTest, EventsFindTasksOfOtherAccountsAndRegions) {
   const std::string key = "111111111111", region = "eu-west-1";
   ASSERT_TRUE(h.ecs("CreateCluster", Json::object(), key, region).ok());
   ASSERT_TRUE(h.ecs("RegisterTaskDefinition", web_definition(), key, region).ok());
+  const std::string subnet = make_default_vpc(key, region).subnets.at(0).id;
   Json input = {{"taskDefinition", "web"}, {"launchType", "FARGATE"},
-                {"networkConfiguration", {{"awsvpcConfiguration", {{"subnets", {"subnet-0aaaaaaaaaaaaaaaa"}}}}}}};
+                {"networkConfiguration", {{"awsvpcConfiguration", {{"subnets", {subnet}}}}}}};
   auto r = h.ecs("RunTask", input, key, region);
   ASSERT_TRUE(r.ok()) << r.body.dump();
   const std::string arn = r.body["tasks"][0]["taskArn"];
@@ -317,7 +318,7 @@ TEST_F(TaskOpsTest, EventsFindTasksOfOtherAccountsAndRegions) {
   feed(Kind::NetworkReady, arn);
   auto d = h.ecs("DescribeTasks", {{"tasks", {arn}}}, key, region);
   EXPECT_EQ(d.body["tasks"][0]["lastStatus"], "PENDING");
-  EXPECT_EQ(detail_map(d.body["tasks"][0]["attachments"][0])["subnetId"], "subnet-0aaaaaaaaaaaaaaaa");
+  EXPECT_EQ(detail_map(d.body["tasks"][0]["attachments"][0])["subnetId"], subnet);
 }
 
 TEST_F(TaskOpsTest, AssignPublicIpGivesALoopbackAddressOfItsOwn) {

@@ -1,0 +1,222 @@
+#include "api/vpc/vpc_registry.hpp"
+
+namespace ecslocal::api::vpc {
+namespace {
+
+constexpr std::uint32_t kDefaultVpcBase = (172u << 24) | (31u << 16);  // 172.31.0.0
+constexpr int kDefaultSubnetPrefix = 20;
+
+std::string seed_of(const std::string& account_id, const std::string& region) { return account_id + "/" + region + "/"; }
+
+}  // namespace
+
+const DefaultSubnet* DefaultVpc::find_subnet(const std::string& subnet_id) const {
+  for (const auto& s : subnets)
+    if (s.id == subnet_id) return &s;
+  return nullptr;
+}
+
+Vpc DefaultVpc::vpc() const { return Vpc{id, *Cidr::parse(cidr), true}; }
+
+DefaultVpc make_default_vpc(const std::string& account_id, const std::string& region) {
+  DefaultVpc vpc;
+  vpc.id = stable_resource_id("vpc-", seed_of(account_id, region) + "default-vpc");
+  std::uint32_t network = kDefaultVpcBase;
+  for (const auto& zone : availability_zones(region)) {
+    DefaultSubnet subnet;
+    subnet.id = stable_resource_id("subnet-", seed_of(account_id, region) + zone);
+    subnet.availability_zone = zone;
+    subnet.network = network;
+    subnet.prefix_length = kDefaultSubnetPrefix;
+    subnet.cidr = ipv4_text(network) + "/" + std::to_string(kDefaultSubnetPrefix);
+    vpc.subnets.push_back(subnet);
+    network += 1u << (32 - kDefaultSubnetPrefix);
+  }
+  return vpc;
+}
+
+std::string default_group_id(const std::string& account_id, const std::string& region, const std::string& vpc_id) {
+  return stable_resource_id("sg-", seed_of(account_id, region) + vpc_id + "/default-group");
+}
+
+// --- VpcState ---
+
+const Vpc* VpcState::find_vpc(const std::string& id) const {
+  auto it = vpcs.find(id);
+  return it == vpcs.end() ? nullptr : &it->second;
+}
+
+const Subnet* VpcState::find_subnet(const std::string& id) const {
+  auto it = subnets.find(id);
+  return it == subnets.end() ? nullptr : &it->second;
+}
+
+SecurityGroup* VpcState::find_group(const std::string& id) {
+  auto it = groups.find(id);
+  return it == groups.end() ? nullptr : &it->second;
+}
+
+const SecurityGroup* VpcState::find_group(const std::string& id) const {
+  auto it = groups.find(id);
+  return it == groups.end() ? nullptr : &it->second;
+}
+
+const SecurityGroup* VpcState::find_group_by_name(const std::string& vpc_id, const std::string& name) const {
+  for (const auto& [id, group] : groups)
+    if (group.vpc_id == vpc_id && group.name == name) return &group;
+  return nullptr;
+}
+
+size_t VpcState::used(const std::string& subnet_id) const {
+  const Subnet* subnet = find_subnet(subnet_id);
+  if (!subnet || !pools) return 0;
+  auto it = pools->find(subnet->cidr());
+  return it == pools->end() ? 0 : it->second.used();
+}
+
+bool VpcState::subnet_in_use(const std::string& subnet_id) const {
+  for (const auto& [id, eni] : enis)
+    if (eni.subnet_id == subnet_id) return true;
+  return false;
+}
+
+bool VpcState::group_in_use(const std::string& group_id) const {
+  for (const auto& [id, eni] : enis)
+    for (const auto& g : eni.groups)
+      if (g == group_id) return true;
+  return false;
+}
+
+// --- VpcRegistry ---
+
+VpcState& VpcRegistry::at(const std::string& account_id, const std::string& region) {
+  auto key = std::make_pair(account_id, region);
+  auto it = states_.find(key);
+  if (it != states_.end()) return it->second;
+  VpcState& state = states_[key];
+  state.account_id = account_id;
+  state.region = region;
+  state.pools = &pools_;
+  const DefaultVpc layout = make_default_vpc(account_id, region);
+  state.default_vpc_id = layout.id;
+  state.vpcs.emplace(layout.id, layout.vpc());
+  const auto zones = availability_zones(region);
+  for (size_t i = 0; i < layout.subnets.size(); ++i) {
+    const auto& s = layout.subnets[i];
+    Subnet subnet{s.id, layout.id, s.availability_zone, zone_id(region, i), *Cidr::parse(s.cidr), true};
+    pools_.try_emplace(subnet.cidr(), AddressPool::for_subnet(subnet.block));
+    state.subnets.emplace(subnet.id, subnet);
+  }
+  SecurityGroup& group = add_group(state, layout.id, "default", "default VPC security group",
+                                   default_group_id(account_id, region, layout.id));
+  (void)group;
+  return state;
+}
+
+std::optional<AddressLease> VpcRegistry::allocate(const VpcState& state, const std::string& subnet_id) {
+  const Subnet* subnet = state.find_subnet(subnet_id);
+  if (!subnet) return std::nullopt;
+  auto pool = pools_.try_emplace(subnet->cidr(), AddressPool::for_subnet(subnet->block)).first;
+  auto address = pool->second.allocate();
+  if (!address) return std::nullopt;
+  return AddressLease{subnet->id, subnet->vpc_id, subnet->availability_zone, ipv4_text(*address)};
+}
+
+void VpcRegistry::release(const std::string& subnet_cidr, const std::string& ipv4) {
+  auto it = pools_.find(subnet_cidr);
+  auto address = parse_ipv4(ipv4);
+  if (it != pools_.end() && address) it->second.release(*address);
+}
+
+void VpcRegistry::release(const VpcState& state, const std::string& subnet_id, const std::string& ipv4) {
+  if (const Subnet* subnet = state.find_subnet(subnet_id)) release(subnet->cidr(), ipv4);
+}
+
+const Vpc* VpcRegistry::overlapping_vpc(const Cidr& block) const {
+  static const Cidr default_block = *Cidr::parse(kDefaultVpcCidr);
+  for (const auto& [key, state] : states_)
+    for (const auto& [id, vpc] : state.vpcs)
+      if (vpc.block.overlaps(block)) return &vpc;
+  if (default_block.overlaps(block)) {
+    // No state made yet: still the default VPCs' bridge.
+    static const Vpc any_default{"(the default VPC)", default_block, true};
+    return &any_default;
+  }
+  return nullptr;
+}
+
+Vpc& VpcRegistry::add_vpc(VpcState& state, const Cidr& block) {
+  Vpc vpc{new_id("vpc-"), block, false};
+  Vpc& stored = state.vpcs.emplace(vpc.id, vpc).first->second;
+  add_group(state, stored.id, "default", "default VPC security group");
+  return stored;
+}
+
+Subnet& VpcRegistry::add_subnet(VpcState& state, const Vpc& vpc, const Cidr& block, const std::string& availability_zone) {
+  const auto zones = availability_zones(state.region);
+  size_t index = 0;
+  while (index < zones.size() && zones[index] != availability_zone) ++index;
+  Subnet subnet{new_id("subnet-"), vpc.id, availability_zone, zone_id(state.region, index), block, false};
+  pools_.insert_or_assign(subnet.cidr(), AddressPool::for_subnet(block));
+  return state.subnets.emplace(subnet.id, subnet).first->second;
+}
+
+SecurityGroup& VpcRegistry::add_group(VpcState& state, const std::string& vpc_id, const std::string& name,
+                                      const std::string& description, std::string id) {
+  const bool stable = !id.empty();
+  SecurityGroup group;
+  group.id = stable ? std::move(id) : new_id("sg-");
+  group.name = name;
+  group.description = description;
+  group.vpc_id = vpc_id;
+  SecurityGroup& stored = state.groups.emplace(group.id, group).first->second;
+  add_default_rules(stored, stable, seed_of(state.account_id, state.region) + stored.id);
+  return stored;
+}
+
+// AWS's defaults: every group may send anywhere; a VPC's default group also admits its members.
+void VpcRegistry::add_default_rules(SecurityGroup& group, bool stable, const std::string& seed) {
+  auto rule_id = [&](const char* which) { return stable ? stable_resource_id("sgr-", seed + which) : new_id("sgr-"); };
+  if (group.is_default()) {
+    SecurityGroupRule self;
+    self.id = rule_id("/ingress-self");
+    self.referenced_group_id = group.id;
+    group.rules.push_back(self);
+  }
+  SecurityGroupRule egress;
+  egress.id = rule_id("/egress-all");
+  egress.egress = true;
+  egress.cidr_ipv4 = "0.0.0.0/0";
+  group.rules.push_back(egress);
+}
+
+void VpcRegistry::clear() {
+  for (const auto& [key, state] : states_)
+    for (const auto& [id, vpc] : state.vpcs)
+      if (!vpc.is_default) forgotten_networks_.push_back(vpc.docker_network());
+  states_.clear();
+  pools_.clear();
+}
+
+void VpcRegistry::remove_subnet(VpcState& state, std::string subnet_id) {
+  auto it = state.subnets.find(subnet_id);
+  if (it == state.subnets.end()) return;
+  if (!it->second.default_for_az) pools_.erase(it->second.cidr());  // default pools are shared
+  state.subnets.erase(it);
+  state.tags.erase(subnet_id);
+}
+
+void VpcRegistry::remove_vpc(VpcState& state, std::string vpc_id) {
+  for (auto it = state.groups.begin(); it != state.groups.end();) {
+    if (it->second.vpc_id == vpc_id) {
+      state.tags.erase(it->first);
+      it = state.groups.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  state.vpcs.erase(vpc_id);
+  state.tags.erase(vpc_id);
+}
+
+}  // namespace ecslocal::api::vpc

@@ -1,0 +1,128 @@
+#pragma once
+// The one VPC state EC2 and ECS share (owned by the app, handed to both providers): per account
+// and region the default VPC, created VPCs and subnets, security groups, the ENIs of running
+// tasks and tags; plus address management (IPAM) for every subnet.
+//
+// Default VPC: 172.31.0.0/16 with one /20 default subnet per Availability Zone (us-east-1a..f,
+// <region>a..c elsewhere): 172.31.0.0/20 in the first zone, 172.31.16.0/20 in the second, ...
+// The vpc, subnet and default security group ids are derived from account, region and zone by a
+// stable hash, so they are the same after a restart. Every default VPC has the same CIDR, so they
+// all live on one Docker bridge network (`ecslocal-default-vpc`) and share one address pool per
+// subnet CIDR: two tasks never get the same address.
+//
+// Created VPCs: each is a Docker bridge of its own with the VPC's CIDR. Docker refuses two
+// bridges that overlap, so a VPC may not overlap 172.31.0.0/16 or any other VPC of any account
+// or region (overlapping_vpc). Pools are therefore keyed by subnet CIDR, process-wide.
+//
+// Addresses: as in AWS, the first four and the last address of each subnet are never given out.
+// Allocation is next-fit (an address just released is not handed out again at once).
+//
+// Owned by the state strand: no locks.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "api/common/ids.hpp"
+#include "api/vpc/vpc_model.hpp"
+
+namespace ecslocal::api::vpc {
+
+// The default VPC's layout, computed (no state): ids, subnets per zone.
+struct DefaultSubnet {
+  std::string id, availability_zone, cidr;
+  std::uint32_t network = 0;  // first address
+  int prefix_length = 20;
+};
+struct DefaultVpc {
+  std::string id;
+  std::string cidr = kDefaultVpcCidr;
+  std::string gateway = "172.31.0.1";
+  std::vector<DefaultSubnet> subnets;  // one per zone, in zone order
+
+  std::string docker_network() const { return kDefaultVpcNetwork; }
+  const DefaultSubnet* find_subnet(const std::string& subnet_id) const;
+  Vpc vpc() const;
+};
+DefaultVpc make_default_vpc(const std::string& account_id, const std::string& region);
+// The stable id of a VPC's `default` security group.
+std::string default_group_id(const std::string& account_id, const std::string& region, const std::string& vpc_id);
+
+// What a task got from its subnet.
+struct AddressLease {
+  std::string subnet_id;
+  std::string vpc_id;
+  std::string availability_zone;
+  std::string ipv4;
+};
+
+using AddressPools = std::map<std::string, AddressPool>;  // by subnet CIDR
+
+// The networking objects of one account in one region.
+struct VpcState {
+  std::string account_id, region;
+  std::string default_vpc_id;
+  std::map<std::string, Vpc> vpcs;  // by id
+  std::map<std::string, Subnet> subnets;
+  std::map<std::string, SecurityGroup> groups;
+  std::map<std::string, NetworkInterface> enis;
+  std::map<std::string, ResourceTags> tags;  // by resource id
+
+  const Vpc& default_vpc() const { return vpcs.at(default_vpc_id); }
+  const Vpc* find_vpc(const std::string& id) const;
+  const Subnet* find_subnet(const std::string& id) const;
+  SecurityGroup* find_group(const std::string& id);
+  const SecurityGroup* find_group(const std::string& id) const;
+  const SecurityGroup* find_group_by_name(const std::string& vpc_id, const std::string& name) const;
+  const SecurityGroup* default_group(const std::string& vpc_id) const { return find_group_by_name(vpc_id, "default"); }
+  // Addresses in use in a subnet (0 for an unknown one).
+  size_t used(const std::string& subnet_id) const;
+  // ENIs in a subnet / using a group.
+  bool subnet_in_use(const std::string& subnet_id) const;
+  bool group_in_use(const std::string& group_id) const;
+
+  const AddressPools* pools = nullptr;  // the registry's
+};
+
+class VpcRegistry {
+ public:
+  explicit VpcRegistry(std::shared_ptr<IdSource> ids = std::make_shared<IdSource>()) : ids_(std::move(ids)) {}
+
+  // The account's state in the region, with its default VPC, subnets and group on first use.
+  VpcState& at(const std::string& account_id, const std::string& region);
+  IdSource& ids() { return *ids_; }
+
+  // --- IPAM ---
+  // An address from the subnet; nullopt when the subnet is unknown here or has no free address.
+  std::optional<AddressLease> allocate(const VpcState& state, const std::string& subnet_id);
+  void release(const std::string& subnet_cidr, const std::string& ipv4);
+  void release(const VpcState& state, const std::string& subnet_id, const std::string& ipv4);
+
+  // --- objects (the caller checked the rules) ---
+  // A VPC of any account or region whose CIDR overlaps `block` (Docker refuses such bridges).
+  const Vpc* overlapping_vpc(const Cidr& block) const;
+  Vpc& add_vpc(VpcState& state, const Cidr& block);  // with its default security group
+  Subnet& add_subnet(VpcState& state, const Vpc& vpc, const Cidr& block, const std::string& availability_zone);
+  SecurityGroup& add_group(VpcState& state, const std::string& vpc_id, const std::string& name, const std::string& description,
+                           std::string id = "");
+  void remove_subnet(VpcState& state, std::string subnet_id);
+  void remove_vpc(VpcState& state, std::string vpc_id);  // and its default group
+  std::string new_id(const std::string& prefix) { return prefix + ids_->hex(17); }
+
+  // Forgets everything. The Docker networks of created VPCs are remembered for the EC2 provider
+  // to remove (take_forgotten_networks), whichever provider's reset cleared the shared state.
+  void clear();
+  std::vector<std::string> take_forgotten_networks() { return std::exchange(forgotten_networks_, {}); }
+
+ private:
+  void add_default_rules(SecurityGroup& group, bool stable, const std::string& seed);
+
+  std::shared_ptr<IdSource> ids_;
+  std::map<std::pair<std::string, std::string>, VpcState> states_;
+  AddressPools pools_;
+  std::vector<std::string> forgotten_networks_;
+};
+
+}  // namespace ecslocal::api::vpc
