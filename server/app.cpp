@@ -48,6 +48,7 @@ App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
   options.strict_shapes = c.strict_shapes;
   impl_->gateway = std::make_shared<api::Gateway>(options);
   auto networks = std::make_shared<api::vpc::VpcRegistry>();
+  networks->set_spread(api::vpc::VpcRegistry::spread_for_instance(c.instance));
   impl_->ecs = std::make_shared<api::ecs::EcsProvider>(std::make_shared<api::IdSource>(), networks);
   impl_->ecs->set_task_retention(std::chrono::seconds(c.task_retention_seconds));
   impl_->ecs->scheduler().breaker_minimum = c.breaker_minimum;

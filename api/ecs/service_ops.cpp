@@ -69,6 +69,7 @@ Json create_service(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   DeploymentTemplate spec = create_template(in, td);
   if (!spec.launch_type && spec.capacity_provider_strategy.empty()) spec.capacity_provider_strategy = cluster.default_strategy;
   validate_template(cluster, spec, td, in.network_configuration_given);
+  if (spec.awsvpc) check_network_resources(provider.networks().at(ctx.account_id, ctx.region), *spec.awsvpc);
   DeploymentSettings settings;
   if (in.deployment_configuration) settings = apply_deployment_settings(settings, *in.deployment_configuration);
   validate_deployment_settings(settings);
@@ -141,7 +142,7 @@ bool apply_template_changes(const UpdateServiceInput& in, const EcsState& state,
 
 Json update_service(EcsProvider& provider, const RequestContext& ctx, Json& input) {
   EcsState& state = service_state(provider, ctx);
-  const UpdateServiceInput in = update_service_input(input);
+  UpdateServiceInput in = update_service_input(input);
   Cluster& cluster = require_active_cluster(state, ctx, in.cluster);
   EcsService& service = require_service(state, cluster, in.service);
   if (!service.active()) throw AwsError("ServiceNotActiveException", "Service was not ACTIVE.");
@@ -151,6 +152,7 @@ Json update_service(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   const TaskDefinition* td = state.task_definitions.resolve(spec.task_definition_arn);
   if (!td) throw AwsError("ClientException", "Unable to describe task definition.");
   validate_template(cluster, spec, *td, in.network_configuration_given || spec.awsvpc.has_value());
+  if (in.awsvpc) check_network_resources(provider.networks().at(ctx.account_id, ctx.region), *spec.awsvpc);
   DeploymentSettings settings = service.deployment_settings;
   if (in.deployment_configuration) settings = apply_deployment_settings(settings, *in.deployment_configuration);
   validate_deployment_settings(settings);

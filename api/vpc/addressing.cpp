@@ -110,8 +110,10 @@ std::string zone_id(const std::string& region, size_t zone_index) {
   return out + "-az" + std::to_string(zone_index + 1);
 }
 
-AddressPool AddressPool::for_subnet(const Cidr& subnet) {
-  return AddressPool(subnet.network + kReservedAtStart, subnet.last() - 1);
+AddressPool AddressPool::for_subnet(const Cidr& subnet, std::uint32_t spread) {
+  AddressPool pool(subnet.network + kReservedAtStart, subnet.last() - 1);
+  if (pool.capacity() > 0) pool.cursor_ = pool.first_ + static_cast<std::uint32_t>(spread % pool.capacity());
+  return pool;
 }
 
 std::optional<std::uint32_t> AddressPool::allocate() {

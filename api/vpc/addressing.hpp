@@ -43,8 +43,9 @@ std::string zone_id(const std::string& region, size_t zone_index);
 class AddressPool {
  public:
   AddressPool(std::uint32_t first, std::uint32_t last) : first_(first), last_(last), cursor_(first) {}
-  // A subnet's pool: as in AWS, the first four and the last address are never given out.
-  static AddressPool for_subnet(const Cidr& subnet);
+  // A subnet's pool: as in AWS, the first four and the last address are never given out. The
+  // search starts `spread` addresses in (modulo the pool's size): see VpcRegistry::set_spread.
+  static AddressPool for_subnet(const Cidr& subnet, std::uint32_t spread = 0);
   std::optional<std::uint32_t> allocate();
   bool release(std::uint32_t address);  // false when it was not allocated
   bool in_use(std::uint32_t address) const { return used_.count(address) > 0; }

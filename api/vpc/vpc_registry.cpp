@@ -104,7 +104,7 @@ VpcState& VpcRegistry::at(const std::string& account_id, const std::string& regi
   for (size_t i = 0; i < layout.subnets.size(); ++i) {
     const auto& s = layout.subnets[i];
     Subnet subnet{s.id, layout.id, s.availability_zone, zone_id(region, i), *Cidr::parse(s.cidr), true};
-    pools_.try_emplace(subnet.cidr(), AddressPool::for_subnet(subnet.block));
+    pools_.try_emplace(subnet.cidr(), AddressPool::for_subnet(subnet.block, spread_));
     state.subnets.emplace(subnet.id, subnet);
   }
   SecurityGroup& group = add_group(state, layout.id, "default", "default VPC security group",
@@ -116,7 +116,7 @@ VpcState& VpcRegistry::at(const std::string& account_id, const std::string& regi
 std::optional<AddressLease> VpcRegistry::allocate(const VpcState& state, const std::string& subnet_id) {
   const Subnet* subnet = state.find_subnet(subnet_id);
   if (!subnet) return std::nullopt;
-  auto pool = pools_.try_emplace(subnet->cidr(), AddressPool::for_subnet(subnet->block)).first;
+  auto pool = pools_.try_emplace(subnet->cidr(), AddressPool::for_subnet(subnet->block, spread_)).first;
   auto address = pool->second.allocate();
   if (!address) return std::nullopt;
   return AddressLease{subnet->id, subnet->vpc_id, subnet->availability_zone, ipv4_text(*address)};
@@ -157,7 +157,7 @@ Subnet& VpcRegistry::add_subnet(VpcState& state, const Vpc& vpc, const Cidr& blo
   size_t index = 0;
   while (index < zones.size() && zones[index] != availability_zone) ++index;
   Subnet subnet{new_id("subnet-"), vpc.id, availability_zone, zone_id(state.region, index), block, false};
-  pools_.insert_or_assign(subnet.cidr(), AddressPool::for_subnet(block));
+  pools_.insert_or_assign(subnet.cidr(), AddressPool::for_subnet(block, spread_));
   return state.subnets.emplace(subnet.id, subnet).first->second;
 }
 
@@ -217,6 +217,13 @@ void VpcRegistry::remove_vpc(VpcState& state, std::string vpc_id) {
   }
   state.vpcs.erase(vpc_id);
   state.tags.erase(vpc_id);
+}
+
+std::uint32_t VpcRegistry::spread_for_instance(const std::string& instance) {
+  if (instance == "default") return 0;
+  std::uint32_t hash = 2166136261u;  // FNV-1a, 32 bits
+  for (unsigned char c : instance) hash = (hash ^ c) * 16777619u;
+  return hash;
 }
 
 }  // namespace ecslocal::api::vpc

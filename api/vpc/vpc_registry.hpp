@@ -95,6 +95,13 @@ class VpcRegistry {
   IdSource& ids() { return *ids_; }
 
   // --- IPAM ---
+  // Where each subnet's next-fit search starts, as a count of addresses into the subnet. Several
+  // ecslocal processes on one Docker daemon share the default VPC's bridge but not their IPAMs:
+  // starting each at its own point (derived from its --instance) keeps them from handing out the
+  // same addresses. 0 (the default instance): from the first usable address.
+  void set_spread(std::uint32_t spread) { spread_ = spread; }
+  // The spread of an ecslocal instance name: 0 for "default", else a hash of the name.
+  static std::uint32_t spread_for_instance(const std::string& instance);
   // An address from the subnet; nullopt when the subnet is unknown here or has no free address.
   std::optional<AddressLease> allocate(const VpcState& state, const std::string& subnet_id);
   void release(const std::string& subnet_cidr, const std::string& ipv4);
@@ -122,6 +129,7 @@ class VpcRegistry {
   std::shared_ptr<IdSource> ids_;
   std::map<std::pair<std::string, std::string>, VpcState> states_;
   AddressPools pools_;
+  std::uint32_t spread_ = 0;
   std::vector<std::string> forgotten_networks_;
 };
 

@@ -16,7 +16,8 @@ from harness import boto
 from harness.cli import AWS_CLI, ok
 
 IMAGE = "ecslocal-test/busybox:latest"
-NETWORK_CONFIG = {"awsvpcConfiguration": {"subnets": ["subnet-e2e"], "assignPublicIp": "DISABLED"}}
+# Set by the `ecs` fixture of the awslogs tests: a default subnet EC2 lists (RunTask refuses others).
+NETWORK_CONFIG: dict = {}
 DOCKER = "/usr/bin/docker"
 needs_docker = pytest.mark.skipif(os.environ.get("ECSLOCAL_SKIP_DOCKER_TESTS") == "1",
                                   reason="ECSLOCAL_SKIP_DOCKER_TESTS=1: the Docker tests are off for this run")
@@ -208,6 +209,11 @@ def test_logs_tail_prints_the_groups_events(aws, logs):
 
 @pytest.fixture
 def ecs(server, client_env):
+    global NETWORK_CONFIG
+    ec2 = boto.make_client(server.endpoint, service="ec2")
+    subnets = ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}])["Subnets"]
+    subnet = max(subnets, key=lambda s: s["AvailabilityZone"])["SubnetId"]
+    NETWORK_CONFIG = {"awsvpcConfiguration": {"subnets": [subnet], "assignPublicIp": "DISABLED"}}
     client = boto.make_client(server.endpoint)
     client.create_cluster(clusterName="e2e")
     return client

@@ -27,7 +27,7 @@ class Ec2Test : public ::testing::Test {
  protected:
   Ec2Test()
       : networks(std::make_shared<vpc::VpcRegistry>(std::make_shared<IdSource>(11))),
-        h(42, networks),
+        h(42, nullptr, networks),
         ec2(std::make_shared<Ec2Provider>(networks)) {
     ec2->set_task_runtime(&runtime);
     h.ecs_provider().set_task_runtime(&runtime);

@@ -76,6 +76,21 @@ TEST(VpcRegistry, AllocationSkipsTheReservedAddresses) {
   EXPECT_EQ(state.used(first.id), 2u);
 }
 
+TEST(VpcRegistry, EachInstanceStartsItsSearchElsewhereInTheSubnet) {
+  EXPECT_EQ(VpcRegistry::spread_for_instance("default"), 0u);
+  EXPECT_NE(VpcRegistry::spread_for_instance("e2e-101"), VpcRegistry::spread_for_instance("e2e-102"));
+  VpcRegistry registry;
+  registry.set_spread(300);
+  VpcState& state = registry.at("000000000000", "us-east-1");
+  const std::string first = make_default_vpc("000000000000", "us-east-1").subnets[0].id;
+  EXPECT_EQ(registry.allocate(state, first)->ipv4, "172.31.1.48");  // .4 + 300
+  EXPECT_EQ(registry.allocate(state, first)->ipv4, "172.31.1.49");
+  VpcRegistry wrapped;
+  wrapped.set_spread(4091 + 1);  // modulo the /20's 4091 usable addresses
+  VpcState& other = wrapped.at("111111111111", "us-west-2");
+  EXPECT_EQ(wrapped.allocate(other, make_default_vpc("111111111111", "us-west-2").subnets[1].id)->ipv4, "172.31.16.5");
+}
+
 TEST(VpcRegistry, ReleasedAddressesComeBackAfterTheOthers) {
   VpcRegistry registry;
   VpcState& state = registry.at("000000000000", "us-east-1");
