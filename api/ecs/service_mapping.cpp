@@ -20,31 +20,6 @@ std::optional<Json> optional_member(const Json& o, const char* key) {
   return *it;
 }
 
-std::optional<std::vector<CapacityProviderStrategyItem>> strategy_input(const Json& request) {
-  auto it = request.find("capacityProviderStrategy");
-  if (it == request.end() || !it->is_array()) return std::nullopt;
-  std::vector<CapacityProviderStrategyItem> out;
-  for (const auto& item : *it)
-    if (item.is_object())
-      out.push_back({optional_string(item, "capacityProvider").value_or(""), optional_int(item, "weight").value_or(0),
-                     optional_int(item, "base").value_or(0)});
-  return out;
-}
-
-// networkConfiguration: given or not, and its awsvpcConfiguration when present.
-void network_input(const Json& request, bool& given, std::optional<AwsVpcInput>& awsvpc) {
-  auto it = request.find("networkConfiguration");
-  if (it == request.end() || !it->is_object()) return;
-  given = true;
-  auto vpc = it->find("awsvpcConfiguration");
-  if (vpc == it->end() || !vpc->is_object()) return;
-  AwsVpcInput out;
-  out.subnets = optional_strings(*vpc, "subnets").value_or(std::vector<std::string>{});
-  out.security_groups = optional_strings(*vpc, "securityGroups").value_or(std::vector<std::string>{});
-  out.assign_public_ip = optional_string(*vpc, "assignPublicIp").value_or("DISABLED");
-  awsvpc = std::move(out);
-}
-
 std::optional<DeploymentSettingsInput> deployment_settings_input(const Json& request) {
   auto it = request.find("deploymentConfiguration");
   if (it == request.end() || !it->is_object()) return std::nullopt;
@@ -122,7 +97,7 @@ CreateServiceInput create_service_input(const Json& request) {
   if (auto controller = request.find("deploymentController"); controller != request.end() && controller->is_object())
     in.deployment_controller = optional_string(*controller, "type");
   in.propagate_tags = optional_string(request, "propagateTags");
-  network_input(request, in.network_configuration_given, in.awsvpc);
+  network_configuration_input(request, in.network_configuration_given, in.awsvpc);
   in.deployment_configuration = deployment_settings_input(request);
   in.load_balancers = items(request, "loadBalancers");
   in.service_registries = items(request, "serviceRegistries");
@@ -145,7 +120,7 @@ UpdateServiceInput update_service_input(const Json& request) {
   in.platform_version = optional_string(request, "platformVersion");
   in.propagate_tags = optional_string(request, "propagateTags");
   in.capacity_provider_strategy = strategy_input(request);
-  network_input(request, in.network_configuration_given, in.awsvpc);
+  network_configuration_input(request, in.network_configuration_given, in.awsvpc);
   in.deployment_configuration = deployment_settings_input(request);
   in.load_balancers = optional_member(request, "loadBalancers");
   in.service_registries = optional_member(request, "serviceRegistries");

@@ -41,6 +41,15 @@ EcsService& require_service(EcsState& state, const Cluster& cluster, const std::
   return *service;
 }
 
+// ListServices and ListServicesByNamespace: one page of ARNs (10 by default, at most 100).
+Json service_arns_page(const std::vector<std::string>& arns, const std::optional<std::string>& next_token,
+                       std::optional<long long> max_results) {
+  const Page page = paginate(arns.size(), next_token, max_results, kDefaultListedServices, kMaxListedServices, kInvalid);
+  Json out = {{"serviceArns", Json(std::vector<std::string>(arns.begin() + page.begin, arns.begin() + page.end))}};
+  if (page.next_token) out["nextToken"] = *page.next_token;
+  return out;
+}
+
 Json service_response(const EcsState& state, const EcsService& service) {
   const auto& tags = state.tags.get(service.arn);
   return {{"service", service_to_json(service, tags.empty() ? nullptr : &tags)}};
@@ -240,10 +249,7 @@ Json list_services(EcsProvider& provider, const RequestContext& ctx, Json& input
     if (in.scheduling_strategy && s->scheduling_strategy != *in.scheduling_strategy) continue;
     arns.push_back(s->arn);
   }
-  const Page page = paginate(arns.size(), in.next_token, in.max_results, kDefaultListedServices, kMaxListedServices, kInvalid);
-  Json out = {{"serviceArns", Json(std::vector<std::string>(arns.begin() + page.begin, arns.begin() + page.end))}};
-  if (page.next_token) out["nextToken"] = *page.next_token;
-  return out;
+  return service_arns_page(arns, in.next_token, in.max_results);
 }
 
 bool in_namespace(const Json& service_connect, const std::string& name_space) {
@@ -267,10 +273,7 @@ Json list_services_by_namespace(EcsProvider& provider, const RequestContext& ctx
     if (s->active()) arns.push_back(s->arn);
   }
   if (!known) throw AwsError("NamespaceNotFoundException", "Namespace not found.");
-  const Page page = paginate(arns.size(), in.next_token, in.max_results, kDefaultListedServices, kMaxListedServices, kInvalid);
-  Json out = {{"serviceArns", Json(std::vector<std::string>(arns.begin() + page.begin, arns.begin() + page.end))}};
-  if (page.next_token) out["nextToken"] = *page.next_token;
-  return out;
+  return service_arns_page(arns, in.next_token, in.max_results);
 }
 
 // Tags of a service: any status may be read; INACTIVE ones cannot be changed.

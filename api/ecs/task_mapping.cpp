@@ -47,19 +47,6 @@ void read_overrides(const Json& request, RunTaskInput& in) {
     in.overrides.ephemeral_storage_gib = optional_int(o["ephemeralStorage"], "sizeInGiB");
 }
 
-void read_network(const Json& request, RunTaskInput& in) {
-  auto it = request.find("networkConfiguration");
-  if (it == request.end() || !it->is_object()) return;
-  in.network_configuration_given = true;
-  auto vpc = it->find("awsvpcConfiguration");
-  if (vpc == it->end() || !vpc->is_object()) return;
-  AwsVpcInput out;
-  out.subnets = optional_strings(*vpc, "subnets").value_or(std::vector<std::string>{});
-  out.security_groups = optional_strings(*vpc, "securityGroups").value_or(std::vector<std::string>{});
-  out.assign_public_ip = optional_string(*vpc, "assignPublicIp").value_or("DISABLED");
-  in.awsvpc = std::move(out);
-}
-
 // --- writing ---
 
 const char* container_status_text(ContainerStatus s) {
@@ -179,6 +166,30 @@ void put_state(Json& o, const Task& task) {
 
 }  // namespace
 
+void network_configuration_input(const Json& request, bool& given, std::optional<AwsVpcInput>& awsvpc) {
+  auto it = request.find("networkConfiguration");
+  if (it == request.end() || !it->is_object()) return;
+  given = true;
+  auto vpc = it->find("awsvpcConfiguration");
+  if (vpc == it->end() || !vpc->is_object()) return;
+  AwsVpcInput out;
+  out.subnets = optional_strings(*vpc, "subnets").value_or(std::vector<std::string>{});
+  out.security_groups = optional_strings(*vpc, "securityGroups").value_or(std::vector<std::string>{});
+  out.assign_public_ip = optional_string(*vpc, "assignPublicIp").value_or("DISABLED");
+  awsvpc = std::move(out);
+}
+
+std::optional<std::vector<CapacityProviderStrategyItem>> strategy_input(const Json& request) {
+  auto it = request.find("capacityProviderStrategy");
+  if (it == request.end() || !it->is_array()) return std::nullopt;
+  std::vector<CapacityProviderStrategyItem> out;
+  for (const auto& item : *it)
+    if (item.is_object())
+      out.push_back({optional_string(item, "capacityProvider").value_or(""), optional_int(item, "weight").value_or(0),
+                     optional_int(item, "base").value_or(0)});
+  return out;
+}
+
 std::string task_status_text(TaskStatus s) {
   switch (s) {
     case TaskStatus::Provisioning: return "PROVISIONING";
@@ -199,13 +210,8 @@ RunTaskInput run_task_input(const Json& request) {
   in.task_definition = optional_string(request, "taskDefinition").value_or("");
   in.count = optional_long(request, "count");
   in.launch_type = optional_string(request, "launchType");
-  if (request.contains("capacityProviderStrategy") && request["capacityProviderStrategy"].is_array()) {
-    in.capacity_provider_strategy.emplace();
-    for (const auto& item : request["capacityProviderStrategy"])
-      in.capacity_provider_strategy->push_back(
-          {optional_string(item, "capacityProvider").value_or(""), optional_int(item, "weight").value_or(0), optional_int(item, "base").value_or(0)});
-  }
-  read_network(request, in);
+  in.capacity_provider_strategy = strategy_input(request);
+  network_configuration_input(request, in.network_configuration_given, in.awsvpc);
   read_overrides(request, in);
   in.started_by = optional_string(request, "startedBy");
   in.group = optional_string(request, "group");

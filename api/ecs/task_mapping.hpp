@@ -41,6 +41,12 @@ struct RunTaskInput {
 };
 RunTaskInput run_task_input(const Json& request);
 
+// Members RunTask, CreateService and UpdateService share: networkConfiguration (`given` when the
+// member is there; its awsvpcConfiguration when present) and capacityProviderStrategy (nullopt
+// when absent).
+void network_configuration_input(const Json& request, bool& given, std::optional<AwsVpcInput>& awsvpc);
+std::optional<std::vector<CapacityProviderStrategyItem>> strategy_input(const Json& request);
+
 struct StopTaskInput {
   std::optional<std::string> cluster;
   std::string task;
