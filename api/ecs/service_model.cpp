@@ -41,11 +41,15 @@ std::vector<const EcsService*> ServiceRegistry::all() const {
   return out;
 }
 
-void ServiceRegistry::prune(Clock::time_point now, Clock::duration retention) {
+std::vector<std::string> ServiceRegistry::prune(Clock::time_point now, Clock::duration retention) {
+  std::vector<std::string> arns;
   auto expired = [&](const std::unique_ptr<EcsService>& s) {
-    return s->status == ServiceStatus::Inactive && s->inactive_at && *s->inactive_at + retention <= now;
+    const bool gone = s->status == ServiceStatus::Inactive && s->inactive_at && *s->inactive_at + retention <= now;
+    if (gone) arns.push_back(s->arn);
+    return gone;
   };
   services_.erase(std::remove_if(services_.begin(), services_.end(), expired), services_.end());
+  return arns;
 }
 
 const char* service_status_text(ServiceStatus status) {

@@ -55,7 +55,9 @@ struct Deployment {
   Clock::time_point created_at{}, updated_at{};
   // Scheduler bookkeeping (not on the wire).
   std::set<std::string> settled_tasks;  // ARNs of this deployment's failed tasks already counted
-  int consecutive_failures = 0;         // for back-off
+  int consecutive_failures = 0;         // tasks that never ran, in a row: for back-off
+  bool proven = false;                  // a task of it was healthy: failedTasks stops counting
+  bool rollback = false;                // made by the circuit breaker's rollback
   std::optional<Clock::time_point> next_launch_at;  // back-off: no launch before this
 };
 
@@ -112,8 +114,9 @@ class ServiceRegistry {
   // Every service, in creation order.
   std::vector<EcsService*> all();
   std::vector<const EcsService*> all() const;
-  // Forgets INACTIVE services that became inactive at least `retention` before `now`.
-  void prune(Clock::time_point now, Clock::duration retention);
+  // Forgets INACTIVE services that became inactive at least `retention` before `now`; returns
+  // their ARNs (their tags go too).
+  std::vector<std::string> prune(Clock::time_point now, Clock::duration retention);
   size_t size() const { return services_.size(); }
 
  private:

@@ -31,7 +31,7 @@ std::string service_linked_role(const RequestContext& ctx) {
 
 EcsState& service_state(EcsProvider& provider, const RequestContext& ctx) {
   EcsState& state = provider.state(ctx);
-  state.services.prune(ctx.now, provider.task_retention());
+  for (const auto& arn : state.services.prune(ctx.now, provider.task_retention())) state.tags.erase(arn);
   return state;
 }
 
@@ -111,6 +111,7 @@ Json create_service(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   s.enable_execute_command = in.enable_execute_command;
   EcsService& service = state.services.put(std::move(s));
   start_deployment(provider, service, std::move(spec), ctx.now);
+  state.tags.erase(service.arn);  // an INACTIVE service of that name may have left its tags
   if (!in.tags.empty()) state.tags.set(service.arn, in.tags);
   cluster.usage.add_service(ServiceBucket::Active, service.capacity_kind, +1);
   Json response = service_response(state, service);

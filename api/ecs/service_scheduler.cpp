@@ -49,7 +49,11 @@ class Pass {
       : provider_(provider), state_(state), s_(service), now_(now), tasks_(gather(state, service)) {}
 
   void run() {
-    for (auto& d : s_.deployments) account_stopped(d);
+    for (auto& d : s_.deployments) {
+      forget_pruned(d);
+      account_stopped(d);
+      note_proven(d);
+    }
     stop_unhealthy();
     trip_circuit_breaker();
     if (s_.status == ServiceStatus::Draining) {
@@ -64,6 +68,26 @@ class Pass {
   }
 
  private:
+  // ARNs of counted failures whose tasks were pruned (the set stays as small as the registry).
+  void forget_pruned(Deployment& d) {
+    std::erase_if(d.settled_tasks, [&](const std::string& arn) { return state_.tasks.find_by_arn(arn) == nullptr; });
+  }
+
+  // A task of the deployment that proved healthy ends the failure streak: the back-off resets,
+  // and failedTasks resets and stops counting (the breaker then never trips for it).
+  void note_proven(Deployment& d) {
+    for (Task* t : tasks_.of(d)) {
+      if (!healthy(*t, d)) continue;
+      d.consecutive_failures = 0;
+      d.next_launch_at.reset();
+      if (!d.proven) {
+        d.proven = true;
+        d.failed_tasks = 0;
+      }
+      return;
+    }
+  }
+
   // Stopped on its own before it proved itself: it never ran, or it ran for less than it takes to
   // count as healthy (a container exiting at once does reach RUNNING here).
   bool failed_before_proven(const Task& t) const {
@@ -80,7 +104,7 @@ class Pass {
   void account_stopped(Deployment& d) {
     for (Task* t : tasks_.of(d)) {
       if (t->desired_status != DesiredStatus::Stopped) continue;
-      const bool breaker_failure = d.rollout == RolloutState::InProgress && failed_before_proven(*t);
+      const bool breaker_failure = d.rollout == RolloutState::InProgress && !d.proven && failed_before_proven(*t);
       const bool backoff_failure = never_ran(*t);
       if (!breaker_failure && !backoff_failure) continue;
       if (!d.settled_tasks.insert(t->arn).second) continue;
@@ -103,31 +127,33 @@ class Pass {
         if (!live(*t) || t->health != HealthStatus::Unhealthy) continue;
         add_service_event(provider_, s_, msg::failed_health_checks(s_.name, t->id), now_);
         stop(*t, kUnhealthyReason);
-        if (d.rollout == RolloutState::InProgress) ++d.failed_tasks;
+        if (d.rollout == RolloutState::InProgress && !d.proven) ++d.failed_tasks;
         ++replaced_unhealthy_;
       }
   }
 
   void trip_circuit_breaker() {
     Deployment* p = s_.primary();
-    if (!p || p->rollout != RolloutState::InProgress || !s_.deployment_settings.circuit_breaker) return;
+    if (!p || !s_.active() || p->rollout != RolloutState::InProgress || !s_.deployment_settings.circuit_breaker) return;
     if (p->failed_tasks < circuit_breaker_threshold(s_.desired_count, provider_.scheduler().breaker_minimum)) return;
     p->rollout = RolloutState::Failed;
     p->rollout_reason = msg::kBreakerReason;
     p->updated_at = now_;
     add_service_event(provider_, s_, msg::deployment_failed(s_.name, p->id), now_);
-    if (!s_.deployment_settings.rollback) return;
+    // A rollback that fails too stays FAILED: no rolling back again (that would loop).
+    if (!s_.deployment_settings.rollback || p->rollback) return;
     // Back to the last completed deployment's template or, when none completed yet, to the one
-    // the failed deployment replaced. A new PRIMARY deployment; the failed one drains.
+    // the failed deployment replaced (unless that one failed too). A new PRIMARY deployment; the
+    // failed one drains.
     std::optional<DeploymentTemplate> target = s_.last_completed;
     std::string target_id = s_.last_completed_id;
-    if (!target && s_.deployments.size() > 1) {
+    if (!target && s_.deployments.size() > 1 && s_.deployments[1].rollout != RolloutState::Failed) {
       target = s_.deployments[1].spec;
       target_id = s_.deployments[1].id;
     }
     if (!target) return;
     add_service_event(provider_, s_, msg::rolling_back(s_.name, target_id), now_);
-    start_deployment(provider_, s_, *target, now_);
+    start_deployment(provider_, s_, *target, now_).rollback = true;
     tasks_ = gather(state_, s_);
   }
 

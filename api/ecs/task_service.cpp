@@ -97,7 +97,8 @@ void EcsProvider::on_task_event(const runtime::TaskEvent& event) {
 
 void EcsProvider::tick(Clock::time_point now) {
   store_.for_each([&](EcsState& state) {
-    state.services.prune(now, task_retention_);
+    for (const auto& arn : state.services.prune(now, task_retention_)) state.tags.erase(arn);
+    prune_stopped_tasks(*this, state, now);
     for (EcsService* service : state.services.all()) reconcile_service(*this, state, *service, now);
   });
 }

@@ -146,6 +146,15 @@ TEST_F(ServiceOpsTest, TagsOnServices) {
                "InvalidParameterException");
 }
 
+TEST_F(ServiceOpsTest, ARecreatedServiceStartsWithoutTheOldTags) {
+  ASSERT_TRUE(create("web", 0, {{"tags", {{{"key", "env"}, {"value", "a"}}}}}).ok());
+  ASSERT_TRUE(h.ecs("DeleteService", {{"service", "web"}}).ok());
+  ASSERT_EQ(service("web")["status"], "INACTIVE");
+  ASSERT_TRUE(create("web", 0).ok());
+  auto listed = h.ecs("ListTagsForResource", {{"resourceArn", kArnPrefix + "service/default/web"}});
+  EXPECT_EQ(listed.body["tags"], Json::array());
+}
+
 TEST_F(ServiceOpsTest, DeleteClusterRefusesWhileServicesAreActive) {
   ASSERT_TRUE(create("web", 0).ok());
   expect_error(h.ecs("DeleteCluster", {{"cluster", "default"}}), "ClusterContainsServicesException");

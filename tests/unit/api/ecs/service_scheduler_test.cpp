@@ -228,6 +228,38 @@ TEST_F(ServiceSchedulerTest, CircuitBreakerRollsBackToTheLastCompletedDefinition
   EXPECT_EQ(s["runningCount"], 1);
 }
 
+TEST_F(ServiceSchedulerTest, ARollbackThatFailsTooStaysFailed) {
+  ASSERT_TRUE(create("web", 1, {{"deploymentConfiguration", {{"deploymentCircuitBreaker", {{"enable", true}, {"rollback", true}}}}}}).ok());
+  run_pending("web");
+  advance();  // completed: the rollback target
+  ASSERT_TRUE(h.ecs("RegisterTaskDefinition", plain_definition()).ok());
+  ASSERT_TRUE(update("web", {{"taskDefinition", "plain:2"}}).ok());
+  // From now on every task fails to start (say the image went away): plain:2's, then the rollback's.
+  for (int i = 0; i < 12 && !tasks_of("web").empty(); ++i) {
+    for (const auto& arn : tasks_of("web"))
+      if (describe(arn)["lastStatus"] != "RUNNING") fails_to_start(arn);
+    advance(std::chrono::seconds(70));
+  }
+  const auto messages = event_messages("web");
+  const auto rollbacks = std::count_if(messages.begin(), messages.end(),
+                                       [](const std::string& m) { return m.find("rolling back to deployment") != std::string::npos; });
+  EXPECT_EQ(rollbacks, 1) << "one rollback, no loop";
+  const Json s = service("web");
+  EXPECT_EQ(s["deployments"][0]["rolloutState"], "FAILED") << s.dump();
+  EXPECT_EQ(s["deployments"][0]["taskDefinition"], kArnPrefix + "task-definition/plain:1");
+}
+
+TEST_F(ServiceSchedulerTest, AProvenTaskEndsTheFailureStreak) {
+  ASSERT_TRUE(create("web", 2).ok());
+  fails_to_start(tasks_of("web").at(0));
+  fails_to_start(tasks_of("web").at(0));
+  EXPECT_EQ(service("web")["deployments"][0]["failedTasks"], 2);
+  run_pending("web");
+  EXPECT_EQ(service("web")["deployments"][0]["failedTasks"], 0) << "a task of the deployment ran: reset";
+  fails_to_start(tasks_of("web").at(0));
+  EXPECT_EQ(service("web")["deployments"][0]["failedTasks"], 0) << "and no more counting";
+}
+
 TEST_F(ServiceSchedulerTest, RepeatedFailuresWithoutBreakerBackOff) {
   ASSERT_TRUE(create("web", 1).ok());
   for (int i = 0; i < 3; ++i) fails_to_start(tasks_of("web").at(0));
