@@ -35,7 +35,7 @@ BIN = os.environ.get("ECSLOCAL_BIN", str(ROOT / "build" / "ecslocal"))
 DOCKER = "/usr/bin/docker"
 IMAGE = "ecslocal-test/busybox:latest"
 INSTANCE = f"bench-svc-{os.getpid()}"
-NETWORK = {"awsvpcConfiguration": {"subnets": ["subnet-bench"]}}
+NETWORK: dict = {}  # a default subnet, looked up through EC2 in main()
 # Exits at once on SIGTERM (a bare `sleep` as PID 1 would wait out stopTimeout), 137 on `docker kill`.
 COMMAND = ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
 IDLE_SERVICES = 50
@@ -214,6 +214,11 @@ def main() -> int:
                 time.sleep(0.05)
         ecs = boto3.client("ecs", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
                            aws_secret_access_key="test", config=Config(retries={"total_max_attempts": 1}))
+        ec2 = boto3.client("ec2", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
+                           aws_secret_access_key="test", config=Config(retries={"total_max_attempts": 1}))
+        subnet = ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]},
+                                               {"Name": "availability-zone", "Values": ["us-east-1b"]}])["Subnets"][0]
+        NETWORK["awsvpcConfiguration"] = {"subnets": [subnet["SubnetId"]]}
         ecs.create_cluster(clusterName="bench")
         ecs.register_task_definition(
             family="bench", requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256", memory="512",
