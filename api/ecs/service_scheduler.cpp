@@ -329,22 +329,30 @@ class Pass {
   }
 
   // An older deployment leaves the array once none of its tasks is left un-STOPPED.
+  bool drained(const Deployment& d) {
+    if (d.status == DeploymentStatus::Primary) return false;
+    const auto& list = tasks_.of(d);
+    return std::all_of(list.begin(), list.end(), [](const Task* t) { return t->stopped(); });
+  }
+
+  // Older deployments leave the array once none of their tasks is left un-STOPPED: when the
+  // PRIMARY deployment completes (complete_rollout takes them along), or at once when it is not
+  // rolling out (COMPLETED, or FAILED without rollback).
   void drop_drained_deployments() {
-    if (s_.status != ServiceStatus::Active) return;
-    auto drained = [&](const Deployment& d) {
-      if (d.status == DeploymentStatus::Primary) return false;
-      const auto& list = tasks_.of(d);
-      return std::all_of(list.begin(), list.end(), [](const Task* t) { return t->stopped(); });
-    };
-    s_.deployments.erase(std::remove_if(s_.deployments.begin(), s_.deployments.end(), drained), s_.deployments.end());
+    const Deployment* p = s_.primary();
+    if (s_.status != ServiceStatus::Active || !p || p->rollout == RolloutState::InProgress) return;
+    s_.deployments.erase(std::remove_if(s_.deployments.begin(), s_.deployments.end(), [&](const Deployment& d) { return drained(d); }),
+                         s_.deployments.end());
   }
 
   void complete_rollout() {
     Deployment* p = s_.primary();
     if (!p || p->rollout != RolloutState::InProgress || s_.status != ServiceStatus::Active) return;
-    if (s_.deployments.size() != 1 || p->running_count != s_.desired_count || p->pending_count != 0) return;
+    if (p->running_count != s_.desired_count || p->pending_count != 0) return;
+    if (!std::all_of(s_.deployments.begin() + 1, s_.deployments.end(), [&](const Deployment& d) { return drained(d); })) return;
     const auto& list = tasks_.of(*p);
     if (!std::all_of(list.begin(), list.end(), [&](const Task* t) { return !live(*t) || healthy(*t, *p); })) return;
+    s_.deployments.erase(s_.deployments.begin() + 1, s_.deployments.end());  // `p` stays valid: the front
     p->rollout = RolloutState::Completed;
     p->rollout_reason = msg::completed_reason(p->id);
     p->updated_at = now_;

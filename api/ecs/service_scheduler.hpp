@@ -11,7 +11,8 @@
 //   4. DRAINING services stop everything and become INACTIVE once no task is left;
 //   5. scales the PRIMARY deployment to desiredCount and drains older deployments within
 //      maximumPercent (floor) and minimumHealthyPercent (ceil);
-//   6. drops drained older deployments, completes the rollout, records steady state.
+//   6. completes the rollout (drained older deployments leave the array with it), records
+//      steady state.
 #include <chrono>
 
 #include "api/common/ids.hpp"
