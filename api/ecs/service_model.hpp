@@ -54,7 +54,6 @@ struct Deployment {
   std::string rollout_reason;
   Clock::time_point created_at{}, updated_at{};
   // Scheduler bookkeeping (not on the wire).
-  std::set<std::string> settled_tasks;  // ARNs of this deployment's failed tasks already counted
   int consecutive_failures = 0;         // tasks that never ran, in a row: for back-off
   bool proven = false;                  // a task of it was healthy: failedTasks stops counting
   bool rollback = false;                // made by the circuit breaker's rollback

@@ -50,7 +50,6 @@ class Pass {
 
   void run() {
     for (auto& d : s_.deployments) {
-      forget_pruned(d);
       account_stopped(d);
       note_proven(d);
     }
@@ -68,11 +67,6 @@ class Pass {
   }
 
  private:
-  // ARNs of counted failures whose tasks were pruned (the set stays as small as the registry).
-  void forget_pruned(Deployment& d) {
-    std::erase_if(d.settled_tasks, [&](const std::string& arn) { return state_.tasks.find_by_arn(arn) == nullptr; });
-  }
-
   // A task of the deployment that proved healthy ends the failure streak: the back-off resets,
   // and failedTasks resets and stops counting (the breaker then never trips for it).
   void note_proven(Deployment& d) {
@@ -106,8 +100,8 @@ class Pass {
       if (t->desired_status != DesiredStatus::Stopped) continue;
       const bool breaker_failure = d.rollout == RolloutState::InProgress && !d.proven && failed_before_proven(*t);
       const bool backoff_failure = never_ran(*t);
-      if (!breaker_failure && !backoff_failure) continue;
-      if (!d.settled_tasks.insert(t->arn).second) continue;
+      if ((!breaker_failure && !backoff_failure) || t->failure_counted) continue;
+      t->failure_counted = true;
       d.updated_at = now_;
       if (breaker_failure) ++d.failed_tasks;
       if (!backoff_failure) continue;
@@ -237,7 +231,7 @@ class Pass {
 
   std::vector<Task*> live_tasks(const Deployment& d) {
     std::vector<Task*> out;
-    for (Task* t : tasks_.by_deployment[d.id])
+    for (Task* t : tasks_.of(d))
       if (live(*t)) out.push_back(t);
     return out;
   }
@@ -259,7 +253,9 @@ class Pass {
       note_once(msg::unable_to_place(s_.name, e.what()));
       return 0;
     }
-    auto [created, failures] = create_tasks(provider_, state_, ctx, *cluster, *td, in, placements, tags_for(*td, *cluster));
+    std::vector<Tag> tags = run_task_tags(state_, in, *td, *cluster);
+    if (s_.enable_ecs_managed_tags) tags.push_back({"aws:ecs:serviceName", s_.name});
+    auto [created, failures] = create_tasks(provider_, state_, ctx, *cluster, *td, in, placements, tags);
     for (const auto& f : failures) note_once(msg::unable_to_place(s_.name, f.detail));
     if (created.empty()) return 0;
     std::vector<std::string> ids;
@@ -285,18 +281,12 @@ class Pass {
     in.group = s_.group();
     in.started_by = d.id;
     in.enable_execute_command = s_.enable_execute_command;
+    // Tags as RunTask makes them: the definition's (TASK_DEFINITION) or the service's (SERVICE,
+    // given as the request's tags), then the managed aws:ecs:clusterName.
+    in.propagate_tags = s_.propagate_tags;
+    if (s_.propagate_tags == "SERVICE") in.tags = state_.tags.get(s_.arn);
+    in.enable_ecs_managed_tags = s_.enable_ecs_managed_tags;
     return in;
-  }
-
-  std::vector<Tag> tags_for(const TaskDefinition& td, const Cluster& cluster) const {
-    std::vector<Tag> tags;
-    if (s_.propagate_tags == "SERVICE") tags = state_.tags.get(s_.arn);
-    if (s_.propagate_tags == "TASK_DEFINITION") tags = state_.tags.get(td.arn);
-    if (s_.enable_ecs_managed_tags) {
-      tags.push_back({"aws:ecs:clusterName", cluster.name});
-      tags.push_back({"aws:ecs:serviceName", s_.name});
-    }
-    return tags;
   }
 
   void stop(Task& t, const std::string& reason) {

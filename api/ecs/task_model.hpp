@@ -109,6 +109,7 @@ struct Task {
 
   // Bookkeeping (not on the wire).
   std::optional<TaskBucket> counted_bucket;
+  bool failure_counted = false;  // a service deployment counted its stop as a failure
   CapacityKind capacity_kind = CapacityKind::Fargate;
 
   bool stopped() const { return last_status == TaskStatus::Stopped; }
