@@ -19,14 +19,6 @@ std::vector<ClusterSetting> settings_from_json(const Json& list) {
   return out;
 }
 
-std::vector<CapacityProviderStrategyItem> strategy_from_json(const Json& list) {
-  std::vector<CapacityProviderStrategyItem> out;
-  for (const auto& item : list) {
-    if (!item.is_object()) continue;
-    out.push_back({optional_string(item, "capacityProvider").value_or(""), item.value("weight", 0), item.value("base", 0)});
-  }
-  return out;
-}
 
 ClusterConfiguration configuration_from_json(const Json& object) {
   ClusterConfiguration configuration;
@@ -85,12 +77,6 @@ Json statistics_to_json(const ClusterUsage& usage) {
   });
 }
 
-Json strategy_to_json(const std::vector<CapacityProviderStrategyItem>& strategy) {
-  Json out = Json::array();
-  for (const auto& item : strategy)
-    out.push_back({{"capacityProvider", item.capacity_provider}, {"weight", item.weight}, {"base", item.base}});
-  return out;
-}
 
 void add_optional_parts(Json& out, const Cluster& cluster, const ClusterView& view, const std::vector<Tag>& tags) {
   if (view.statistics == ClusterView::Statistics::Empty) out["statistics"] = Json::array();
@@ -108,6 +94,22 @@ void add_optional_parts(Json& out, const Cluster& cluster, const ClusterView& vi
 }
 
 }  // namespace
+
+std::vector<CapacityProviderStrategyItem> strategy_from_json(const Json& list) {
+  std::vector<CapacityProviderStrategyItem> out;
+  for (const auto& item : list)
+    if (item.is_object())
+      out.push_back({optional_string(item, "capacityProvider").value_or(""), json_read::optional_int(item, "weight").value_or(0),
+                     json_read::optional_int(item, "base").value_or(0)});
+  return out;
+}
+
+Json strategy_to_json(const std::vector<CapacityProviderStrategyItem>& strategy) {
+  Json out = Json::array();
+  for (const auto& item : strategy)
+    out.push_back({{"capacityProvider", item.capacity_provider}, {"weight", item.weight}, {"base", item.base}});
+  return out;
+}
 
 ClusterRequest cluster_request_from_json(const Json& input) {
   ClusterRequest r;

@@ -31,6 +31,11 @@ struct ClusterRequest {
 
 ClusterRequest cluster_request_from_json(const Json& input);
 
+// A capacity provider strategy on the wire ([{capacityProvider, weight, base}]), as clusters,
+// RunTask and services carry it.
+std::vector<CapacityProviderStrategyItem> strategy_from_json(const Json& list);
+Json strategy_to_json(const std::vector<CapacityProviderStrategyItem>& strategy);
+
 // Which optional parts of a Cluster a reply carries.
 struct ClusterView {
   enum class Statistics { Omit, Empty, Counts };

@@ -2,6 +2,7 @@
 
 #include "api/common/json_read.hpp"
 #include "api/common/time.hpp"
+#include "api/ecs/cluster_mapping.hpp"
 
 namespace ecslocal::api::ecs {
 namespace {
@@ -31,13 +32,6 @@ std::optional<DeploymentSettingsInput> deployment_settings_input(const Json& req
     out.rollback = optional_bool(*breaker, "rollback");
   }
   out.alarms = optional_member(*it, "alarms");
-  return out;
-}
-
-Json strategy_to_json(const std::vector<CapacityProviderStrategyItem>& strategy) {
-  Json out = Json::array();
-  for (const auto& item : strategy)
-    out.push_back({{"capacityProvider", item.capacity_provider}, {"weight", item.weight}, {"base", item.base}});
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <climits>
 
 #include "api/common/json_read.hpp"
+#include "api/ecs/cluster_mapping.hpp"
 #include "api/common/time.hpp"
 
 namespace ecslocal::api::ecs {
@@ -182,12 +183,7 @@ void network_configuration_input(const Json& request, bool& given, std::optional
 std::optional<std::vector<CapacityProviderStrategyItem>> strategy_input(const Json& request) {
   auto it = request.find("capacityProviderStrategy");
   if (it == request.end() || !it->is_array()) return std::nullopt;
-  std::vector<CapacityProviderStrategyItem> out;
-  for (const auto& item : *it)
-    if (item.is_object())
-      out.push_back({optional_string(item, "capacityProvider").value_or(""), optional_int(item, "weight").value_or(0),
-                     optional_int(item, "base").value_or(0)});
-  return out;
+  return strategy_from_json(*it);
 }
 
 std::string task_status_text(TaskStatus s) {
