@@ -14,33 +14,14 @@ usage: tests/bench/tasks.py [rounds]   (default 5 rounds of 1.)
 from __future__ import annotations
 
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
-from pathlib import Path
 
-import boto3
-from botocore.config import Config
+from bench_common import IMAGE, client, default_subnet_network, docker, start_ecslocal
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = os.environ.get("ECSLOCAL_BIN", str(ROOT / "build" / "ecslocal"))
-DOCKER = "/usr/bin/docker"
-IMAGE = "ecslocal-test/busybox:latest"
 INSTANCE = f"bench-{os.getpid()}"
 NETWORK: dict = {}  # the default subnet of us-east-1a, looked up through EC2 in main()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def docker(*args: str) -> str:
-    return subprocess.run([DOCKER, *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
 def poll(ecs, arns: list[str], status: str, timeout: float = 60.0) -> float:
@@ -71,24 +52,10 @@ def main() -> int:
     if not 1 <= rounds <= 20:
         print("rounds must be 1..20", file=sys.stderr)
         return 2
-    port = free_port()
-    server = subprocess.Popen([BIN, "--port", str(port), "--log-level", "warn", "--instance", INSTANCE],
-                              stdin=subprocess.DEVNULL)
+    server, endpoint = start_ecslocal(INSTANCE)
     try:
-        endpoint = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(endpoint + "/_ecslocal/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.05)
-        ecs = boto3.client("ecs", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
-                           aws_secret_access_key="test", config=Config(retries={"total_max_attempts": 1}))
-        ec2 = boto3.client("ec2", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
-                           aws_secret_access_key="test", config=Config(retries={"total_max_attempts": 1}))
-        subnet = ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]},
-                                               {"Name": "availability-zone", "Values": ["us-east-1a"]}])["Subnets"][0]
-        NETWORK["awsvpcConfiguration"] = {"subnets": [subnet["SubnetId"]]}
+        ecs = client(endpoint, "ecs")
+        NETWORK.update(default_subnet_network(client(endpoint, "ec2"), "us-east-1a"))
         ecs.create_cluster(clusterName="bench")
         ecs.register_task_definition(
             family="bench", requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256", memory="512",
