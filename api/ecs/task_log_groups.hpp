@@ -13,7 +13,7 @@
 
 #include "api/ecs/task_definition_model.hpp"
 #include "api/ecs/task_model.hpp"
-#include "api/log_group_directory.hpp"
+#include "api/ports/log_group_directory.hpp"
 #include "runtime/task_spec.hpp"
 
 namespace ecslocal::api::ecs {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "api/log_group_directory.hpp"
+#include "api/ports/log_group_directory.hpp"
 #include "api/logs/model.hpp"
 #include "api/service.hpp"
 

@@ -4,7 +4,7 @@
 #include <tuple>
 
 #include "api/ecs/task_log_groups.hpp"
-#include "api/log_group_directory.hpp"
+#include "api/ports/log_group_directory.hpp"
 #include "tests/unit/api/ecs/task_ops_fixture.hpp"
 
 namespace ecslocal::api::ecs {
