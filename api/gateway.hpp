@@ -1,40 +1,26 @@
 #pragma once
-// The protocol boundary of api/: takes a request already read off HTTP (headers of interest and
-// body), finds service and operation, decodes, validates against the model, calls the handler,
-// shapes the output and encodes the reply or the AWS error. The only place AwsError is caught.
-// JSON 1.1: X-Amz-Target names service and operation. Query protocols: no X-Amz-Target, a form
-// body (or query string) with Action=...; the service is the SigV4 scope's signing name, or,
-// for unsigned requests, the first query service (in the order added) whose model has Action.
+// The protocol boundary of api/: one pipeline for every protocol.
+//
+//   decode (I/O side, any thread, touches no state): the codec that recognizes the request finds
+//          service and operation, parses the input and checks it against the model;
+//   invoke (state strand): the account is resolved, the handler runs;
+//   encode (I/O side): the output is shaped by the model and encoded, or the error is.
+//
+// AwsError is caught here and nowhere else. In strict mode (tests), a response outside the model
+// or an error code the operation cannot answer is a ServerException: a bug of ours, made loud.
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "api/ports/ports.hpp"
+#include "api/protocol/aws_error.hpp"
+#include "api/protocol/codec.hpp"
+#include "api/protocol/wire.hpp"
 #include "api/service.hpp"
 
 namespace ecslocal::api {
-
-struct ApiRequest {
-  std::string target;          // X-Amz-Target
-  std::string content_type;
-  std::string body;
-  std::string query_string;     // after '?' of the request target (query protocol GET requests)
-  std::string signing_service;  // SigV4 credential scope, may be empty
-  std::string region;           // SigV4 credential scope, may be empty
-  std::string access_key;       // SigV4 credential, may be empty
-  std::string request_id;
-};
-
-struct ApiResponse {
-  int status = 200;
-  std::string content_type;
-  std::string body;
-  std::string query_string;     // after '?' of the request target (query protocol GET requests)
-  std::string error_type;  // empty on success; sent as X-Amzn-ErrorType too
-  std::string service;     // for the access log
-  std::string operation;
-};
 
 struct GatewayOptions {
   std::string default_account_id = "000000000000";
@@ -43,26 +29,49 @@ struct GatewayOptions {
   std::function<Clock::time_point()> clock = [] { return Clock::now(); };  // RequestContext::now
 };
 
+// One request on its way through the pipeline.
+struct Call {
+  const protocol::Codec* codec = nullptr;
+  protocol::Route route;
+  Json input;
+  std::string access_key, region, request_id;
+  std::optional<AwsError> error;  // set by whichever step failed; the rest is skipped
+  Json output;                    // set by invoke
+};
+
 class Gateway {
  public:
   explicit Gateway(GatewayOptions options);
+  // Adds a service (before any request). Throws std::logic_error when its table names an
+  // operation its model does not have.
   void add(std::shared_ptr<Service> service);
+  // Wires the services through `ports` (provide, then connect), once, after every add().
+  void connect(Ports& ports);
+
   // Accounts of access keys ecslocal issued itself (STS temporary credentials); other keys map
   // by account_for_access_key. Called on the state strand.
   using AccessKeyAccounts = std::function<std::optional<std::string>(const std::string& access_key)>;
   void set_access_key_accounts(AccessKeyAccounts resolver) { access_key_accounts_ = std::move(resolver); }
-  ApiResponse handle(const ApiRequest& request) const;
+
+  Call decode(ApiRequest request) const;  // I/O side
+  void invoke(Call& call) const;          // state strand
+  ApiResponse encode(Call& call) const;   // I/O side
+  ApiResponse handle(ApiRequest request) const;  // the three in a row (tests, single thread)
+
+  // ---- the lifecycle, for every service (state strand) ----
+  void tick(Clock::time_point now);
   void reset();
+  Json snapshot() const;              // {"<service>": <its snapshot>, ...}
+  void restore(const Json& snapshot);  // services absent from the document keep their state
+  Json state_view(const StateViewQuery& query) const;  // {"<service>": <its view>, ...}
+
   std::vector<std::string> service_names() const;  // in the order added (health route)
+  const std::vector<std::shared_ptr<Service>>& services() const { return services_; }
   const GatewayOptions& options() const { return options_; }
+  Clock::time_point now() const { return options_.clock(); }
 
  private:
-  ApiResponse handle_json(const Service& service, const std::string& operation, const ApiRequest& request,
-                          RequestContext& ctx) const;
-  // Query protocols (IAM, STS: query; EC2: ec2), in api/gateway_query.cpp.
-  ApiResponse handle_query(const ApiRequest& request, RequestContext& ctx) const;
-  const Service* query_service_for(const ApiRequest& request, const std::string& action) const;
-  RequestContext context_for(const ApiRequest& request) const;
+  RequestContext context_for(const Call& call) const;
 
   GatewayOptions options_;
   std::vector<std::shared_ptr<Service>> services_;
@@ -71,5 +80,9 @@ class Gateway {
 
 // The account a request acts in: a 12-digit access key id is the account, as LocalStack does.
 std::string account_for_access_key(const std::string& access_key, const std::string& fallback);
+
+// Whether `code` may answer `operation` of `service`: one of the operation's modelled errors,
+// the service's validation error, or an error any operation of the protocol may answer.
+bool error_is_modelled(const Service& service, const protocol::Operation& operation, const std::string& code);
 
 }  // namespace ecslocal::api

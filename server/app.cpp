@@ -6,12 +6,10 @@
 #include <thread>
 #include <vector>
 
-#include "api/ec2/provider.hpp"
 #include "api/ecs/provider.hpp"
 #include "api/gateway.hpp"
 #include "api/logs/provider.hpp"
-#include "api/iam/provider.hpp"
-#include "api/sts/provider.hpp"
+#include "api/platform.hpp"
 #include "runtime/curl_docker_client.hpp"
 #include "runtime/task_runner.hpp"
 #include "server/dispatcher.hpp"
@@ -23,10 +21,10 @@ struct App::Impl {
   Config config;
   net::io_context ioc{1};
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  api::Platform platform;  // outlives the services (they keep its port registry)
   std::shared_ptr<api::Gateway> gateway;
-  std::shared_ptr<api::ecs::EcsProvider> ecs;
-  std::shared_ptr<api::logs::LogsProvider> logs;
-  std::shared_ptr<api::ec2::Ec2Provider> ec2;  // shares the VPC state with ecs
+  std::shared_ptr<api::ecs::EcsProvider> ecs;   // runtime events go there
+  std::shared_ptr<api::logs::LogsProvider> logs;  // awslogs batches go there
   std::unique_ptr<runtime::CurlDockerClient> docker;
   std::unique_ptr<runtime::TaskRunner> runner;  // declared after docker: destroyed first
   std::unique_ptr<Dispatcher> dispatcher;
@@ -47,23 +45,17 @@ App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
   options.default_region = c.region;
   options.strict_shapes = c.strict_shapes;
   impl_->gateway = std::make_shared<api::Gateway>(options);
-  auto networks = std::make_shared<api::vpc::VpcRegistry>();
-  networks->set_spread(api::vpc::VpcRegistry::spread_for_instance(c.instance));
-  impl_->ecs = std::make_shared<api::ecs::EcsProvider>(std::make_shared<api::IdSource>(), networks);
-  impl_->ecs->set_task_retention(std::chrono::seconds(c.task_retention_seconds));
-  impl_->ecs->scheduler().breaker_minimum = c.breaker_minimum;
-  impl_->ecs->scheduler().healthy_after = std::chrono::seconds(c.healthy_after_seconds);
-  impl_->gateway->add(impl_->ecs);
-  impl_->logs = std::make_shared<api::logs::LogsProvider>();
-  impl_->gateway->add(impl_->logs);
-  impl_->ecs->set_log_groups(impl_->logs.get());
-  impl_->ec2 = std::make_shared<api::ec2::Ec2Provider>(networks);
-  impl_->gateway->add(impl_->ec2);
-  auto iam = std::make_shared<api::iam::IamProvider>();
-  auto sts = std::make_shared<api::sts::StsProvider>(iam);
-  impl_->gateway->add(iam);
-  impl_->gateway->add(sts);
-  impl_->gateway->set_access_key_accounts([sts](const std::string& key) { return sts->account_for_access_key(key); });
+  auto& platform = impl_->platform;
+  platform.settings.task_retention = std::chrono::seconds(c.task_retention_seconds);
+  platform.settings.breaker_minimum = c.breaker_minimum;
+  platform.settings.healthy_after = std::chrono::seconds(c.healthy_after_seconds);
+  platform.settings.instance = c.instance;
+  for (auto& service : api::make_services(platform)) {
+    if (service->name() == "ecs") impl_->ecs = std::static_pointer_cast<api::ecs::EcsProvider>(service);
+    if (service->name() == "logs") impl_->logs = std::static_pointer_cast<api::logs::LogsProvider>(service);
+    impl_->gateway->add(std::move(service));
+  }
+  impl_->gateway->connect(platform.ports);
   impl_->dispatcher = std::make_unique<Dispatcher>(impl_->ioc, impl_->gateway);
 }
 
@@ -104,8 +96,7 @@ void App::start_runtime() {
         spdlog::debug("awslogs: log group {} is gone; {} lines dropped", d.group, batch.events.size());
     });
   });
-  impl_->ecs->set_task_runtime(impl_->runner.get());
-  impl_->ec2->set_task_runtime(impl_->runner.get());
+  impl_->platform.ports.provide<runtime::TaskRuntime>(impl_->runner.get());
   if (auto cleaned = impl_->runner->cleanup_leftovers()) {
     const auto& r = cleaned.value();
     if (r.containers + r.networks + r.volumes > 0)
@@ -143,7 +134,7 @@ void App::schedule_tick() {
   impl_->scheduler_timer->expires_after(std::chrono::milliseconds(impl_->config.scheduler_interval_ms));
   impl_->scheduler_timer->async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;  // cancelled: the io_context is stopping
-    impl_->ecs->tick(std::chrono::system_clock::now());
+    impl_->gateway->tick(impl_->gateway->now());
     schedule_tick();
   });
 }
@@ -164,8 +155,7 @@ void App::wait() {
   if (impl_->runner) {
     // After the I/O threads: no request can launch a task any more.
     impl_->runner->shutdown(!impl_->config.keep_tasks_on_exit);
-    impl_->ecs->set_task_runtime(nullptr);
-    impl_->ec2->set_task_runtime(nullptr);
+    impl_->platform.ports.withdraw<runtime::TaskRuntime>(impl_->runner.get());
   }
 }
 

@@ -1,3 +1,4 @@
+#include "api/ec2/errors.hpp"
 #include "api/ec2/ec2_common.hpp"
 
 #include <algorithm>
@@ -8,10 +9,10 @@
 namespace ecslocal::api::ec2 {
 
 void missing_parameter(const std::string& name) {
-  throw AwsError("MissingParameter", "The request must contain the parameter " + name);
+  throw MissingParameter("The request must contain the parameter " + name);
 }
 
-void invalid_parameter_value(const std::string& message) { throw AwsError("InvalidParameterValue", message); }
+void invalid_parameter_value(const std::string& message) { throw InvalidParameterValue(message); }
 
 std::vector<std::string> string_list(const Json& input, const char* key) {
   return json_read::optional_strings(input, key).value_or(std::vector<std::string>{});

@@ -2,6 +2,7 @@
 // ECS layer records them in the shared VPC state from RunTask until the task is STOPPED.
 #include <algorithm>
 
+#include "api/ec2/errors.hpp"
 #include "api/ec2/ec2_common.hpp"
 #include "api/ec2/provider.hpp"
 #include "api/protocol/aws_error.hpp"
@@ -76,7 +77,7 @@ Json describe_network_interfaces(Ec2Provider& provider, const RequestContext& ct
   const auto ids = string_list(input, "NetworkInterfaceIds");
   for (const auto& id : ids)
     if (!state.enis.count(id))
-      throw AwsError("InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '" + id + "' does not exist");
+      throw InvalidNetworkInterfaceIDNotFound("The networkInterface ID '" + id + "' does not exist");
   Json out = Json::array();
   for (const auto& [id, eni] : state.enis) {
     if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
@@ -90,10 +91,7 @@ Json describe_network_interfaces(Ec2Provider& provider, const RequestContext& ct
 }  // namespace
 
 void register_network_interface_operations(Ec2Provider& provider, OperationTable& table) {
-  Ec2Provider* p = &provider;
-  table["DescribeNetworkInterfaces"] = [p](const RequestContext& ctx, Json& in) {
-    return describe_network_interfaces(*p, ctx, in);
-  };
+  bind_operation(table, "DescribeNetworkInterfaces", provider, describe_network_interfaces);
 }
 
 }  // namespace ecslocal::api::ec2

@@ -5,6 +5,7 @@
 // handlers here; handlers are named like the operation (describe_vpcs, create_subnet).
 #include <memory>
 
+#include "api/ports/ports.hpp"
 #include "api/service.hpp"
 #include "api/vpc/vpc_registry.hpp"
 
@@ -21,22 +22,30 @@ class Ec2Provider : public Service {
   std::string_view name() const override { return "ec2"; }
   const protocol::ServiceModel& model() const override;
   const OperationTable& operations() const override { return table_; }
-  // Forgets the state; the bridges of created VPCs go too (when no task uses them any more).
-  void reset() override;
   // Bad enums and constraints; a missing required member is MissingParameter (the ec2 codec).
   std::string validation_error_code() const override { return "InvalidParameterValue"; }
+
+  // ---- Service lifecycle: EC2 owns the VPC state (reset, snapshot, view) ----
+  void connect(Ports& ports) override { ports_ = &ports; }
+  Json snapshot() const override;
+  void restore(const Json& snapshot) override;
+  Json state_view(const StateViewQuery& query) const override;
+  // Forgets the VPC state; the bridges of created VPCs go too (when no task uses them any more).
+  void on_reset() override;
 
   vpc::VpcRegistry& networks() { return *networks_; }
   vpc::VpcState& state(const RequestContext& ctx) { return networks_->at(ctx.account_id, ctx.region); }
 
-  // The runtime that holds the Docker bridges of VPCs (DeleteVpc removes the VPC's bridge).
-  void set_task_runtime(runtime::TaskRuntime* runtime) { task_runtime_ = runtime; }
-  runtime::TaskRuntime* task_runtime() const { return task_runtime_; }
+  // The runtime that holds the Docker bridges of VPCs (DeleteVpc removes the VPC's bridge): the
+  // port the app provides, or the override (unit tests).
+  void set_task_runtime(runtime::TaskRuntime* runtime) { task_runtime_override_ = runtime; }
+  runtime::TaskRuntime* task_runtime() const;
 
  private:
   std::shared_ptr<vpc::VpcRegistry> networks_;
   OperationTable table_;
-  runtime::TaskRuntime* task_runtime_ = nullptr;
+  runtime::TaskRuntime* task_runtime_override_ = nullptr;
+  Ports* ports_ = nullptr;
 };
 
 void register_vpc_operations(Ec2Provider& provider, OperationTable& table);

@@ -3,6 +3,7 @@
 // them on the Docker bridge (see README).
 #include <algorithm>
 
+#include "api/ec2/errors.hpp"
 #include "api/common/json_read.hpp"
 #include "api/ec2/ec2_common.hpp"
 #include "api/ec2/provider.hpp"
@@ -15,7 +16,7 @@ namespace {
 constexpr size_t kMaxGroupText = 255;
 
 [[noreturn]] void group_not_found(const std::string& id) {
-  throw AwsError("InvalidGroup.NotFound", "The security group '" + id + "' does not exist");
+  throw InvalidGroupNotFound("The security group '" + id + "' does not exist");
 }
 
 Json group_json(const vpc::VpcState& state, const vpc::SecurityGroup& g) {
@@ -42,7 +43,7 @@ vpc::SecurityGroup& designated_group(vpc::VpcState& state, const Json& input) {
   if (name.empty()) missing_parameter("groupName or groupId");
   const vpc::SecurityGroup* g = state.find_group_by_name(state.default_vpc_id, name);
   if (!g)
-    throw AwsError("InvalidGroup.NotFound",
+    throw InvalidGroupNotFound(
                    "The security group '" + name + "' does not exist in default VPC '" + state.default_vpc_id + "'");
   return *state.find_group(g->id);
 }
@@ -87,9 +88,9 @@ Json create_security_group(Ec2Provider& provider, const RequestContext& ctx, Jso
     invalid_parameter_value("Group name and description can have at most 255 characters.");
   if (name.rfind("sg-", 0) == 0) invalid_parameter_value("Group names may not be in the format sg-*.");
   const std::string vpc_id = json_read::optional_string(input, "VpcId").value_or(state.default_vpc_id);
-  if (!state.find_vpc(vpc_id)) throw AwsError("InvalidVpcID.NotFound", "The vpc ID '" + vpc_id + "' does not exist");
+  if (!state.find_vpc(vpc_id)) throw InvalidVpcIDNotFound("The vpc ID '" + vpc_id + "' does not exist");
   if (state.find_group_by_name(vpc_id, name))
-    throw AwsError("InvalidGroup.Duplicate", "The security group '" + name + "' already exists for VPC '" + vpc_id + "'");
+    throw InvalidGroupDuplicate("The security group '" + name + "' already exists for VPC '" + vpc_id + "'");
   const auto tags = tags_from_specifications(input, "security-group");
   vpc::SecurityGroup& g = provider.networks().add_group(state, vpc_id, name, description);
   Json out = {{"GroupId", g.id}};
@@ -104,12 +105,12 @@ Json delete_security_group(Ec2Provider& provider, const RequestContext& ctx, Jso
   vpc::VpcState& state = provider.state(ctx);
   const vpc::SecurityGroup& g = designated_group(state, input);
   if (g.is_default())
-    throw AwsError("CannotDelete", "the specified group: \"" + g.id + "\" name: \"default\" cannot be deleted by a user");
-  if (state.group_in_use(g.id)) throw AwsError("DependencyViolation", "resource " + g.id + " has a dependent object");
+    throw CannotDelete("the specified group: \"" + g.id + "\" name: \"default\" cannot be deleted by a user");
+  if (state.group_in_use(g.id)) throw DependencyViolation("resource " + g.id + " has a dependent object");
   for (const auto& [id, other] : state.groups)
     for (const auto& rule : other.rules)
       if (id != g.id && rule.referenced_group_id == g.id)
-        throw AwsError("DependencyViolation", "resource " + g.id + " has a dependent object");
+        throw DependencyViolation("resource " + g.id + " has a dependent object");
   const std::string id = g.id;
   state.groups.erase(id);
   state.tags.erase(id);
@@ -123,7 +124,7 @@ Json authorize(Ec2Provider& provider, const RequestContext& ctx, Json& input, bo
   for (size_t i = 0; i < rules.size(); ++i) {
     const auto same = [&](const vpc::SecurityGroupRule& r) { return r.same_permission(rules[i]); };
     if (std::any_of(g.rules.begin(), g.rules.end(), same) || std::any_of(rules.begin(), rules.begin() + i, same))
-      throw AwsError("InvalidPermission.Duplicate",
+      throw InvalidPermissionDuplicate(
                      "the specified rule \"" + describe_rule(rules[i]) + "\" already exists");
   }
   Json out = Json::array();
@@ -143,7 +144,7 @@ Json revoke(Ec2Provider& provider, const RequestContext& ctx, Json& input, bool 
     auto it = std::find_if(g.rules.begin(), g.rules.end(),
                            [&](const vpc::SecurityGroupRule& r) { return r.id == id && r.egress == egress; });
     if (it == g.rules.end())
-      throw AwsError("InvalidSecurityGroupRuleId.NotFound", "The security group rule ID '" + id + "' does not exist");
+      throw InvalidSecurityGroupRuleIdNotFound("The security group rule ID '" + id + "' does not exist");
     doomed.push_back(id);
   }
   const bool by_permission = !json_read::items(input, "IpPermissions").empty() || input.contains("CidrIp") ||
@@ -152,7 +153,7 @@ Json revoke(Ec2Provider& provider, const RequestContext& ctx, Json& input, bool 
     for (const auto& wanted : requested_rules(state, g, input, egress)) {
       auto it = std::find_if(g.rules.begin(), g.rules.end(), [&](const vpc::SecurityGroupRule& r) { return r.same_permission(wanted); });
       if (it == g.rules.end())
-        throw AwsError("InvalidPermission.NotFound", "The specified rule does not exist in this security group.");
+        throw InvalidPermissionNotFound("The specified rule does not exist in this security group.");
       doomed.push_back(it->id);
     }
   }
@@ -170,7 +171,7 @@ Json describe_security_group_rules(Ec2Provider& provider, const RequestContext& 
     bool found = false;
     for (const auto& [gid, g] : state.groups)
       for (const auto& r : g.rules) found = found || r.id == id;
-    if (!found) throw AwsError("InvalidSecurityGroupRuleId.NotFound", "The security group rule ID '" + id + "' does not exist");
+    if (!found) throw InvalidSecurityGroupRuleIdNotFound("The security group rule ID '" + id + "' does not exist");
   }
   Json out = Json::array();
   for (const auto& [gid, g] : state.groups)
@@ -186,20 +187,22 @@ Json describe_security_group_rules(Ec2Provider& provider, const RequestContext& 
   return {{"SecurityGroupRules", out}};
 }
 
+Json authorize_ingress(Ec2Provider& p, const RequestContext& ctx, Json& in) { return authorize(p, ctx, in, false); }
+Json authorize_egress(Ec2Provider& p, const RequestContext& ctx, Json& in) { return authorize(p, ctx, in, true); }
+Json revoke_ingress(Ec2Provider& p, const RequestContext& ctx, Json& in) { return revoke(p, ctx, in, false); }
+Json revoke_egress(Ec2Provider& p, const RequestContext& ctx, Json& in) { return revoke(p, ctx, in, true); }
+
 }  // namespace
 
 void register_security_group_operations(Ec2Provider& provider, OperationTable& table) {
-  Ec2Provider* p = &provider;
-  table["DescribeSecurityGroups"] = [p](const RequestContext& ctx, Json& in) { return describe_security_groups(*p, ctx, in); };
-  table["CreateSecurityGroup"] = [p](const RequestContext& ctx, Json& in) { return create_security_group(*p, ctx, in); };
-  table["DeleteSecurityGroup"] = [p](const RequestContext& ctx, Json& in) { return delete_security_group(*p, ctx, in); };
-  table["AuthorizeSecurityGroupIngress"] = [p](const RequestContext& ctx, Json& in) { return authorize(*p, ctx, in, false); };
-  table["AuthorizeSecurityGroupEgress"] = [p](const RequestContext& ctx, Json& in) { return authorize(*p, ctx, in, true); };
-  table["RevokeSecurityGroupIngress"] = [p](const RequestContext& ctx, Json& in) { return revoke(*p, ctx, in, false); };
-  table["RevokeSecurityGroupEgress"] = [p](const RequestContext& ctx, Json& in) { return revoke(*p, ctx, in, true); };
-  table["DescribeSecurityGroupRules"] = [p](const RequestContext& ctx, Json& in) {
-    return describe_security_group_rules(*p, ctx, in);
-  };
+  bind_operation(table, "DescribeSecurityGroups", provider, describe_security_groups);
+  bind_operation(table, "CreateSecurityGroup", provider, create_security_group);
+  bind_operation(table, "DeleteSecurityGroup", provider, delete_security_group);
+  bind_operation(table, "AuthorizeSecurityGroupIngress", provider, authorize_ingress);
+  bind_operation(table, "AuthorizeSecurityGroupEgress", provider, authorize_egress);
+  bind_operation(table, "RevokeSecurityGroupIngress", provider, revoke_ingress);
+  bind_operation(table, "RevokeSecurityGroupEgress", provider, revoke_egress);
+  bind_operation(table, "DescribeSecurityGroupRules", provider, describe_security_group_rules);
 }
 
 }  // namespace ecslocal::api::ec2

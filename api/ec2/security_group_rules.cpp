@@ -1,3 +1,4 @@
+#include "api/ec2/errors.hpp"
 #include "api/ec2/security_group_rules.hpp"
 
 #include <algorithm>
@@ -51,7 +52,7 @@ const vpc::SecurityGroup& referenced_group(const vpc::VpcState& state, const vpc
   const std::string id = json_read::string_or_empty(pair, "GroupId");
   const std::string name = json_read::string_or_empty(pair, "GroupName");
   const vpc::SecurityGroup* found = !id.empty() ? state.find_group(id) : state.find_group_by_name(group.vpc_id, name);
-  if (!found) throw AwsError("InvalidGroup.NotFound", "The security group '" + (id.empty() ? name : id) + "' does not exist");
+  if (!found) throw InvalidGroupNotFound("The security group '" + (id.empty() ? name : id) + "' does not exist");
   return *found;
 }
 
@@ -75,7 +76,7 @@ void add_permission(std::vector<vpc::SecurityGroupRule>& out, const vpc::VpcStat
     out.push_back(rule);
   }
   if (!json_read::items(permission, "Ipv6Ranges").empty() || !json_read::items(permission, "PrefixListIds").empty())
-    throw AwsError("InvalidParameterValue", "ecslocal supports IPv4 ranges and security group pairs only.");
+    throw InvalidParameterValue("ecslocal supports IPv4 ranges and security group pairs only.");
   if (out.size() == before) missing_parameter("ipPermissions (an IP range or a security group pair)");
 }
 

@@ -2,6 +2,7 @@
 // addresses come from ecslocal's IPAM (the first four and the last are AWS's).
 #include <algorithm>
 
+#include "api/ec2/errors.hpp"
 #include "api/common/json_read.hpp"
 #include "api/ec2/ec2_common.hpp"
 #include "api/ec2/provider.hpp"
@@ -14,7 +15,7 @@ constexpr int kMinSubnetPrefix = 16, kMaxSubnetPrefix = 28;
 constexpr std::uint64_t kAwsReserved = 5;
 
 [[noreturn]] void subnet_not_found(const std::string& id) {
-  throw AwsError("InvalidSubnetID.NotFound", "The subnet ID '" + id + "' does not exist");
+  throw InvalidSubnetIDNotFound("The subnet ID '" + id + "' does not exist");
 }
 
 Json subnet_json(const vpc::VpcState& state, const vpc::Subnet& s) {
@@ -93,16 +94,16 @@ Json create_subnet(Ec2Provider& provider, const RequestContext& ctx, Json& input
   vpc::VpcState& state = provider.state(ctx);
   const std::string vpc_id = json_read::string_or_empty(input, "VpcId");
   const vpc::Vpc* v = state.find_vpc(vpc_id);
-  if (!v) throw AwsError("InvalidVpcID.NotFound", "The vpc ID '" + vpc_id + "' does not exist");
+  if (!v) throw InvalidVpcIDNotFound("The vpc ID '" + vpc_id + "' does not exist");
   const auto text = json_read::optional_string(input, "CidrBlock");
   if (!text) missing_parameter("CidrBlock");
   const auto block = vpc::Cidr::parse(*text);
   if (!block) invalid_parameter_value("Value (" + *text + ") for parameter cidrBlock is invalid. This is not a valid CIDR block.");
   if (block->prefix < kMinSubnetPrefix || block->prefix > kMaxSubnetPrefix || !v->block.contains(*block))
-    throw AwsError("InvalidSubnet.Range", "The CIDR '" + *text + "' is invalid.");
+    throw InvalidSubnetRange("The CIDR '" + *text + "' is invalid.");
   for (const auto& [id, s] : state.subnets)
     if (s.vpc_id == v->id && s.block.overlaps(*block))
-      throw AwsError("InvalidSubnet.Conflict", "The CIDR '" + *text + "' conflicts with another subnet");
+      throw InvalidSubnetConflict("The CIDR '" + *text + "' conflicts with another subnet");
   const std::string zone = zone_for(state, input, *v);
   const auto tags = tags_from_specifications(input, "subnet");
   vpc::Subnet& s = provider.networks().add_subnet(state, *v, *block, zone);
@@ -115,7 +116,7 @@ Json delete_subnet(Ec2Provider& provider, const RequestContext& ctx, Json& input
   const std::string id = json_read::string_or_empty(input, "SubnetId");
   if (!state.find_subnet(id)) subnet_not_found(id);
   if (state.subnet_in_use(id) || state.used(id) > 0)
-    throw AwsError("DependencyViolation", "The subnet '" + id + "' has dependencies and cannot be deleted.");
+    throw DependencyViolation("The subnet '" + id + "' has dependencies and cannot be deleted.");
   provider.networks().remove_subnet(state, id);
   return Json::object();
 }
@@ -158,13 +159,10 @@ Json describe_availability_zones(Ec2Provider& provider, const RequestContext& ct
 }  // namespace
 
 void register_subnet_operations(Ec2Provider& provider, OperationTable& table) {
-  Ec2Provider* p = &provider;
-  table["DescribeSubnets"] = [p](const RequestContext& ctx, Json& in) { return describe_subnets(*p, ctx, in); };
-  table["CreateSubnet"] = [p](const RequestContext& ctx, Json& in) { return create_subnet(*p, ctx, in); };
-  table["DeleteSubnet"] = [p](const RequestContext& ctx, Json& in) { return delete_subnet(*p, ctx, in); };
-  table["DescribeAvailabilityZones"] = [p](const RequestContext& ctx, Json& in) {
-    return describe_availability_zones(*p, ctx, in);
-  };
+  bind_operation(table, "DescribeSubnets", provider, describe_subnets);
+  bind_operation(table, "CreateSubnet", provider, create_subnet);
+  bind_operation(table, "DeleteSubnet", provider, delete_subnet);
+  bind_operation(table, "DescribeAvailabilityZones", provider, describe_availability_zones);
 }
 
 }  // namespace ecslocal::api::ec2

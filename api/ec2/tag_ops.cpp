@@ -2,6 +2,7 @@
 // security groups, security group rules and network interfaces (by id prefix).
 #include <algorithm>
 
+#include "api/ec2/errors.hpp"
 #include "api/common/json_read.hpp"
 #include "api/ec2/ec2_common.hpp"
 #include "api/ec2/provider.hpp"
@@ -16,29 +17,29 @@ constexpr size_t kMaxTags = 50;
 std::string resource_type(const vpc::VpcState& state, const std::string& id) {
   auto starts = [&](const char* prefix) { return id.rfind(prefix, 0) == 0; };
   if (starts("vpc-")) {
-    if (!state.find_vpc(id)) throw AwsError("InvalidVpcID.NotFound", "The vpc ID '" + id + "' does not exist");
+    if (!state.find_vpc(id)) throw InvalidVpcIDNotFound("The vpc ID '" + id + "' does not exist");
     return "vpc";
   }
   if (starts("subnet-")) {
-    if (!state.find_subnet(id)) throw AwsError("InvalidSubnetID.NotFound", "The subnet ID '" + id + "' does not exist");
+    if (!state.find_subnet(id)) throw InvalidSubnetIDNotFound("The subnet ID '" + id + "' does not exist");
     return "subnet";
   }
   if (starts("sgr-")) {
     for (const auto& [gid, g] : state.groups)
       for (const auto& r : g.rules)
         if (r.id == id) return "security-group-rule";
-    throw AwsError("InvalidSecurityGroupRuleId.NotFound", "The security group rule ID '" + id + "' does not exist");
+    throw InvalidSecurityGroupRuleIdNotFound("The security group rule ID '" + id + "' does not exist");
   }
   if (starts("sg-")) {
-    if (!state.find_group(id)) throw AwsError("InvalidGroup.NotFound", "The security group '" + id + "' does not exist");
+    if (!state.find_group(id)) throw InvalidGroupNotFound("The security group '" + id + "' does not exist");
     return "security-group";
   }
   if (starts("eni-")) {
     if (!state.enis.count(id))
-      throw AwsError("InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '" + id + "' does not exist");
+      throw InvalidNetworkInterfaceIDNotFound("The networkInterface ID '" + id + "' does not exist");
     return "network-interface";
   }
-  throw AwsError("InvalidID", "The ID '" + id + "' is not valid");
+  throw InvalidID("The ID '" + id + "' is not valid");
 }
 
 Json create_tags(Ec2Provider& provider, const RequestContext& ctx, Json& input) {
@@ -55,7 +56,7 @@ Json create_tags(Ec2Provider& provider, const RequestContext& ctx, Json& input) 
   for (const auto& id : resources) {
     auto merged = state.tags[id];
     for (const auto& [k, v] : given) merged[k] = v;
-    if (merged.size() > kMaxTags) throw AwsError("TagLimitExceeded", "The maximum number of tags for a resource is 50.");
+    if (merged.size() > kMaxTags) throw TagLimitExceeded("The maximum number of tags for a resource is 50.");
   }
   for (const auto& id : resources)
     for (const auto& [k, v] : given) state.tags[id][k] = v;
@@ -114,10 +115,9 @@ Json describe_tags(Ec2Provider& provider, const RequestContext& ctx, Json& input
 }  // namespace
 
 void register_tag_operations(Ec2Provider& provider, OperationTable& table) {
-  Ec2Provider* p = &provider;
-  table["CreateTags"] = [p](const RequestContext& ctx, Json& in) { return create_tags(*p, ctx, in); };
-  table["DeleteTags"] = [p](const RequestContext& ctx, Json& in) { return delete_tags(*p, ctx, in); };
-  table["DescribeTags"] = [p](const RequestContext& ctx, Json& in) { return describe_tags(*p, ctx, in); };
+  bind_operation(table, "CreateTags", provider, create_tags);
+  bind_operation(table, "DeleteTags", provider, delete_tags);
+  bind_operation(table, "DescribeTags", provider, describe_tags);
 }
 
 }  // namespace ecslocal::api::ec2

@@ -3,6 +3,7 @@
 // overlapping bridges, its CIDR may not overlap 172.31.0.0/16 or another VPC.
 #include <algorithm>
 
+#include "api/ec2/errors.hpp"
 #include "api/common/json_read.hpp"
 #include "api/ec2/ec2_common.hpp"
 #include "api/ec2/provider.hpp"
@@ -45,7 +46,7 @@ Json describe_vpcs(Ec2Provider& provider, const RequestContext& ctx, Json& input
                                             "isDefault", "state", "owner-id"});
   const auto ids = string_list(input, "VpcIds");
   for (const auto& id : ids)
-    if (!state.find_vpc(id)) throw AwsError("InvalidVpcID.NotFound", "The vpc ID '" + id + "' does not exist");
+    if (!state.find_vpc(id)) throw InvalidVpcIDNotFound("The vpc ID '" + id + "' does not exist");
   Json vpcs = Json::array();
   for (const auto& [id, v] : state.vpcs) {
     if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
@@ -58,11 +59,11 @@ Json describe_vpcs(Ec2Provider& provider, const RequestContext& ctx, Json& input
 
 vpc::Cidr vpc_block(const Json& input) {
   const auto text = json_read::optional_string(input, "CidrBlock");
-  if (!text) throw AwsError("MissingParameter", "Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.");
+  if (!text) throw MissingParameter("Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.");
   const auto block = vpc::Cidr::parse(*text);
   if (!block) invalid_parameter_value("Value (" + *text + ") for parameter cidrBlock is invalid. This is not a valid CIDR block.");
   if (block->prefix < kMinVpcPrefix || block->prefix > kMaxVpcPrefix)
-    throw AwsError("InvalidVpc.Range", "The CIDR '" + *text + "' is invalid.");
+    throw InvalidVpcRange("The CIDR '" + *text + "' is invalid.");
   return *block;
 }
 
@@ -71,7 +72,7 @@ Json create_vpc(Ec2Provider& provider, const RequestContext& ctx, Json& input) {
   const vpc::Cidr block = vpc_block(input);
   const auto tags = tags_from_specifications(input, "vpc");
   if (const vpc::Vpc* other = provider.networks().overlapping_vpc(block))
-    throw AwsError("InvalidVpc.Range", "The CIDR '" + block.text() + "' overlaps " + other->cidr() + " of " + other->id +
+    throw InvalidVpcRange("The CIDR '" + block.text() + "' overlaps " + other->cidr() + " of " + other->id +
                                            ": ecslocal makes each VPC a Docker bridge network, and Docker refuses "
                                            "overlapping bridges. Choose a CIDR that overlaps no other VPC (of any account "
                                            "or region) and not the default VPCs' 172.31.0.0/16.");
@@ -84,14 +85,14 @@ Json delete_vpc(Ec2Provider& provider, const RequestContext& ctx, Json& input) {
   vpc::VpcState& state = provider.state(ctx);
   const std::string id = json_read::string_or_empty(input, "VpcId");
   const vpc::Vpc* v = state.find_vpc(id);
-  if (!v) throw AwsError("InvalidVpcID.NotFound", "The vpc ID '" + id + "' does not exist");
+  if (!v) throw InvalidVpcIDNotFound("The vpc ID '" + id + "' does not exist");
   if (v->is_default)  // ecslocal's tasks fall back on it; AWS would allow this
-    throw AwsError("OperationNotPermitted", "ecslocal does not delete the default VPC " + id + ".");
+    throw OperationNotPermitted("ecslocal does not delete the default VPC " + id + ".");
   bool dependencies = false;
   for (const auto& [sid, subnet] : state.subnets) dependencies = dependencies || subnet.vpc_id == id;
   for (const auto& [gid, group] : state.groups) dependencies = dependencies || (group.vpc_id == id && !group.is_default());
   for (const auto& [eid, eni] : state.enis) dependencies = dependencies || eni.vpc_id == id;
-  if (dependencies) throw AwsError("DependencyViolation", "The vpc '" + id + "' has dependencies and cannot be deleted.");
+  if (dependencies) throw DependencyViolation("The vpc '" + id + "' has dependencies and cannot be deleted.");
   const std::string network = v->docker_network();
   const bool shared_bridge = v->is_default;  // every default VPC shares one bridge
   provider.networks().remove_vpc(state, id);
@@ -103,10 +104,9 @@ Json delete_vpc(Ec2Provider& provider, const RequestContext& ctx, Json& input) {
 }  // namespace
 
 void register_vpc_operations(Ec2Provider& provider, OperationTable& table) {
-  Ec2Provider* p = &provider;
-  table["DescribeVpcs"] = [p](const RequestContext& ctx, Json& in) { return describe_vpcs(*p, ctx, in); };
-  table["CreateVpc"] = [p](const RequestContext& ctx, Json& in) { return create_vpc(*p, ctx, in); };
-  table["DeleteVpc"] = [p](const RequestContext& ctx, Json& in) { return delete_vpc(*p, ctx, in); };
+  bind_operation(table, "DescribeVpcs", provider, describe_vpcs);
+  bind_operation(table, "CreateVpc", provider, create_vpc);
+  bind_operation(table, "DeleteVpc", provider, delete_vpc);
 }
 
 }  // namespace ecslocal::api::ec2

@@ -1,5 +1,9 @@
 // ListAccountSettings, PutAccountSetting, PutAccountSettingDefault, DeleteAccountSetting.
 // Rules and defaults: api/ecs/account_settings.hpp.
+#include <algorithm>
+#include <tuple>
+
+#include "api/ecs/errors.hpp"
 #include "api/common/pagination.hpp"
 #include "api/ecs/account_settings.hpp"
 #include "api/ecs/provider.hpp"
@@ -7,7 +11,6 @@
 namespace ecslocal::api::ecs {
 namespace {
 
-constexpr const char* kInvalid = "InvalidParameterException";
 constexpr long long kMaxSettingsPage = 10;  // ListAccountSettings maxResults: 1-10, default 10
 
 std::vector<AccountSetting> listed_settings(const AccountSettings& settings, const RequestContext& ctx,
@@ -32,9 +35,15 @@ std::vector<AccountSetting> listed_settings(const AccountSettings& settings, con
 Json list_account_settings(EcsProvider& provider, const RequestContext& ctx, Json& input) {
   auto request = account_setting_request_from_json(input);
   if (request.value && !request.name)
-    throw AwsError(kInvalid, "A setting name must be given when filtering account settings by value.");
+    throw InvalidParameterException("A setting name must be given when filtering account settings by value.");
   auto settings = listed_settings(provider.state(ctx).account_settings, ctx, request);
-  Page page = paginate(settings.size(), request.next_token, request.max_results, kMaxSettingsPage, kMaxSettingsPage, kInvalid);
+  std::sort(settings.begin(), settings.end(), [](const AccountSetting& a, const AccountSetting& b) {
+    return std::tie(a.name, a.principal_arn) < std::tie(b.name, b.principal_arn);
+  });
+  std::vector<std::string> keys;
+  for (const auto& setting : settings) keys.push_back(setting.name + '\x01' + setting.principal_arn);
+  Page page = paginate(keys, {request.next_token, request.max_results, kMaxSettingsPage, kMaxSettingsPage,
+                              InvalidParameterException::kCode});
   std::vector<AccountSetting> slice(settings.begin() + static_cast<long>(page.begin), settings.begin() + static_cast<long>(page.end));
   return settings_page_response(slice, page.next_token);
 }
@@ -72,18 +81,10 @@ Json delete_account_setting(EcsProvider& provider, const RequestContext& ctx, Js
 }  // namespace
 
 void register_account_setting_operations(EcsProvider& provider, OperationTable& table) {
-  table["ListAccountSettings"] = [&provider](const RequestContext& ctx, Json& input) {
-    return list_account_settings(provider, ctx, input);
-  };
-  table["PutAccountSetting"] = [&provider](const RequestContext& ctx, Json& input) {
-    return put_account_setting(provider, ctx, input);
-  };
-  table["PutAccountSettingDefault"] = [&provider](const RequestContext& ctx, Json& input) {
-    return put_account_setting_default(provider, ctx, input);
-  };
-  table["DeleteAccountSetting"] = [&provider](const RequestContext& ctx, Json& input) {
-    return delete_account_setting(provider, ctx, input);
-  };
+  bind_operation(table, "ListAccountSettings", provider, list_account_settings);
+  bind_operation(table, "PutAccountSetting", provider, put_account_setting);
+  bind_operation(table, "PutAccountSettingDefault", provider, put_account_setting_default);
+  bind_operation(table, "DeleteAccountSetting", provider, delete_account_setting);
 }
 
 }  // namespace ecslocal::api::ecs

@@ -1,3 +1,4 @@
+#include "api/ecs/errors.hpp"
 #include "api/ecs/account_settings.hpp"
 
 #include <algorithm>
@@ -9,7 +10,6 @@
 namespace ecslocal::api::ecs {
 namespace {
 
-constexpr const char* kInvalid = "InvalidParameterException";
 
 struct SettingRule {
   std::string default_value;
@@ -94,12 +94,12 @@ std::string builtin_account_setting_default(const std::string& name) {
 void validate_account_setting_value(const std::string& name, const std::string& value) {
   auto it = rules().find(name);
   if (it == rules().end()) {
-    if (value.empty()) throw AwsError(kInvalid, "The value of the account setting " + name + " must not be empty.");
+    if (value.empty()) throw InvalidParameterException("The value of the account setting " + name + " must not be empty.");
     return;
   }
   const auto& allowed = it->second.allowed;
   if (std::find(allowed.begin(), allowed.end(), value) == allowed.end())
-    throw AwsError(kInvalid, "The value '" + value + "' is not valid for the account setting " + name +
+    throw InvalidParameterException("The value '" + value + "' is not valid for the account setting " + name +
                                  ". Valid values: " + join(allowed) + ".");
 }
 
@@ -115,10 +115,10 @@ std::string principal_or_caller(const RequestContext& ctx, const std::optional<s
     return false;
   };
   if (!arn || arn->partition != "aws" || arn->service != "iam" || !arn->region.empty() || !is_identity(arn->resource))
-    throw AwsError(kInvalid, "Invalid principalArn '" + *principal_arn +
+    throw InvalidParameterException("Invalid principalArn '" + *principal_arn +
                                  "'. Specify the ARN of an IAM user, an IAM role or the root user of your account.");
   if (arn->account != ctx.account_id)
-    throw AwsError(kInvalid, "The principal " + *principal_arn + " does not belong to your account " + ctx.account_id + ".");
+    throw InvalidParameterException("The principal " + *principal_arn + " does not belong to your account " + ctx.account_id + ".");
   return *principal_arn;
 }
 

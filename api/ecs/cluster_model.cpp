@@ -1,3 +1,4 @@
+#include "api/ecs/errors.hpp"
 #include "api/ecs/cluster_model.hpp"
 
 #include <algorithm>
@@ -11,8 +12,6 @@
 namespace ecslocal::api::ecs {
 namespace {
 
-constexpr const char* kInvalid = "InvalidParameterException";
-constexpr const char* kClusterNotFound = "ClusterNotFoundException";
 
 size_t idx(TaskBucket b) { return static_cast<size_t>(b); }
 size_t idx(ServiceBucket b) { return static_cast<size_t>(b); }
@@ -25,19 +24,19 @@ void validate_strategy(const std::vector<std::string>& providers, const std::vec
   int with_base = 0;
   for (const auto& item : strategy) {
     if (std::find(providers.begin(), providers.end(), item.capacity_provider) == providers.end())
-      throw AwsError(kInvalid, "The default capacity provider strategy uses the capacity provider '" + item.capacity_provider +
+      throw InvalidParameterException("The default capacity provider strategy uses the capacity provider '" + item.capacity_provider +
                                    "', which is not associated with the cluster. Associate it with the cluster first.");
     if (!seen.insert(item.capacity_provider).second)
-      throw AwsError(kInvalid, "The capacity provider '" + item.capacity_provider +
+      throw InvalidParameterException("The capacity provider '" + item.capacity_provider +
                                    "' appears more than once in the capacity provider strategy.");
     if (item.weight < 0 || item.weight > 1000)
-      throw AwsError(kInvalid, "The weight of a capacity provider must be between 0 and 1000.");
+      throw InvalidParameterException("The weight of a capacity provider must be between 0 and 1000.");
     if (item.base < 0 || item.base > 100000)
-      throw AwsError(kInvalid, "The base of a capacity provider must be between 0 and 100000.");
+      throw InvalidParameterException("The base of a capacity provider must be between 0 and 100000.");
     if (item.base > 0) ++with_base;
   }
   if (with_base > 1)
-    throw AwsError(kInvalid, "Only one capacity provider in a capacity provider strategy can have a base greater than 0.");
+    throw InvalidParameterException("Only one capacity provider in a capacity provider strategy can have a base greater than 0.");
 }
 
 }  // namespace
@@ -96,9 +95,9 @@ std::string cluster_name_for(const RequestContext& ctx, const std::optional<std:
   if (text.rfind("arn:", 0) != 0) return text;
   auto arn = parse_arn(text);
   if (!arn || arn->partition != "aws" || arn->service != "ecs" || arn->resource.rfind("cluster/", 0) != 0)
-    throw AwsError(kInvalid, "'" + text + "' is not a valid cluster ARN. Give a cluster name or the ARN of a cluster.");
+    throw InvalidParameterException("'" + text + "' is not a valid cluster ARN. Give a cluster name or the ARN of a cluster.");
   if (arn->account != ctx.account_id)
-    throw AwsError(kInvalid, "Invalid identifier: the ARN is for account " + arn->account + ". Your account is " +
+    throw InvalidParameterException("Invalid identifier: the ARN is for account " + arn->account + ". Your account is " +
                                  ctx.account_id + ".");
   if (arn->region != ctx.region) return "";
   return arn->resource.substr(std::string("cluster/").size());
@@ -107,8 +106,8 @@ std::string cluster_name_for(const RequestContext& ctx, const std::optional<std:
 Cluster& require_active_cluster(EcsState& state, const RequestContext& ctx, const std::optional<std::string>& name_or_arn) {
   const std::string name = cluster_name_for(ctx, name_or_arn);
   Cluster* cluster = name.empty() ? nullptr : state.clusters.find(name);
-  if (!cluster) throw AwsError(kClusterNotFound, "Cluster not found.");
-  if (!cluster->active()) throw AwsError(kClusterNotFound, "The referenced cluster was inactive.");
+  if (!cluster) throw ClusterNotFoundException("Cluster not found.");
+  if (!cluster->active()) throw ClusterNotFoundException("The referenced cluster was inactive.");
   return *cluster;
 }
 
@@ -117,7 +116,7 @@ void validate_cluster_name(const std::string& name) {
     return std::isalnum(c) || c == '-' || c == '_';
   });
   if (!ok)
-    throw AwsError(kInvalid, "The cluster name '" + name +
+    throw InvalidParameterException("The cluster name '" + name +
                                  "' is not valid. Up to 255 letters (uppercase and lowercase), numbers, hyphens and "
                                  "underscores are allowed.");
 }
@@ -125,9 +124,9 @@ void validate_cluster_name(const std::string& name) {
 void validate_cluster_settings(const std::vector<ClusterSetting>& settings) {
   for (const auto& setting : settings) {
     if (setting.name != "containerInsights")
-      throw AwsError(kInvalid, "The cluster setting '" + setting.name + "' is not supported. Use containerInsights.");
+      throw InvalidParameterException("The cluster setting '" + setting.name + "' is not supported. Use containerInsights.");
     if (setting.value != "enabled" && setting.value != "disabled" && setting.value != "enhanced")
-      throw AwsError(kInvalid, "The value '" + setting.value +
+      throw InvalidParameterException("The value '" + setting.value +
                                    "' is not valid for the cluster setting containerInsights. Valid values: enabled, "
                                    "disabled, enhanced.");
   }
@@ -137,7 +136,7 @@ void validate_cluster_configuration(const ClusterConfiguration& configuration) {
   if (!configuration.execute_command) return;
   const auto& exec = *configuration.execute_command;
   if (exec.logging == std::optional<std::string>("OVERRIDE") && !exec.log_configuration)
-    throw AwsError(kInvalid, "A log configuration must be provided when the execute command logging is OVERRIDE.");
+    throw InvalidParameterException("A log configuration must be provided when the execute command logging is OVERRIDE.");
 }
 
 void validate_capacity_providers(const std::vector<std::string>& providers,
@@ -145,12 +144,22 @@ void validate_capacity_providers(const std::vector<std::string>& providers,
   std::set<std::string> seen;
   for (const auto& provider : providers) {
     if (!is_fargate_provider(provider))
-      throw AwsError(kInvalid, "The capacity provider '" + provider +
+      throw InvalidParameterException("The capacity provider '" + provider +
                                    "' does not exist. The capacity providers available are FARGATE and FARGATE_SPOT.");
     if (!seen.insert(provider).second)
-      throw AwsError(kInvalid, "The capacity provider '" + provider + "' is listed more than once.");
+      throw InvalidParameterException("The capacity provider '" + provider + "' is listed more than once.");
   }
   validate_strategy(providers, strategy);
+}
+
+}  // namespace ecslocal::api::ecs
+
+namespace ecslocal::api::ecs {
+
+std::vector<const Cluster*> ClusterRegistry::all() const {
+  std::vector<const Cluster*> out;
+  for (const auto& [name, cluster] : clusters_) out.push_back(&cluster);
+  return out;
 }
 
 }  // namespace ecslocal::api::ecs

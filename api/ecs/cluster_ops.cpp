@@ -3,6 +3,7 @@
 // Entity and rules: api/ecs/cluster_model.hpp; wire form: api/ecs/cluster_mapping.hpp.
 #include <set>
 
+#include "api/ecs/errors.hpp"
 #include "api/common/pagination.hpp"
 #include "api/ecs/arn.hpp"
 #include "api/ecs/cluster_mapping.hpp"
@@ -11,7 +12,6 @@
 namespace ecslocal::api::ecs {
 namespace {
 
-constexpr const char* kInvalid = "InvalidParameterException";
 constexpr size_t kMaxDescribedClusters = 100;
 constexpr long long kMaxListedClusters = 100;
 
@@ -76,7 +76,7 @@ Json describe_clusters(EcsProvider& provider, const RequestContext& ctx, Json& i
   std::vector<std::string> wanted = request.clusters.value_or(std::vector<std::string>{});
   if (wanted.empty()) wanted.push_back(kDefaultClusterName);
   if (wanted.size() > kMaxDescribedClusters)
-    throw AwsError(kInvalid, "At most " + std::to_string(kMaxDescribedClusters) + " clusters can be described at once.");
+    throw InvalidParameterException("At most " + std::to_string(kMaxDescribedClusters) + " clusters can be described at once.");
   const ClusterView view = ClusterView::for_include(request.include);
   Json clusters = Json::array();
   std::vector<ClusterFailure> failures;
@@ -98,7 +98,10 @@ Json list_clusters(EcsProvider& provider, const RequestContext& ctx, Json& input
   auto& state = provider.state(ctx);
   ClusterRequest request = cluster_request_from_json(input);
   auto active = state.clusters.active();
-  Page page = paginate(active.size(), request.next_token, request.max_results, kMaxListedClusters, kMaxListedClusters, kInvalid);
+  std::vector<std::string> keys;  // by name (which also orders the ARNs)
+  for (const Cluster* c : active) keys.push_back(c->name);
+  Page page = paginate(keys, {request.next_token, request.max_results, kMaxListedClusters, kMaxListedClusters,
+                              InvalidParameterException::kCode});
   std::vector<std::string> arns;
   for (size_t i = page.begin; i < page.end; ++i) arns.push_back(active[i]->arn);
   return list_clusters_response(arns, page.next_token);
@@ -139,9 +142,9 @@ Json delete_cluster(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   Cluster& cluster = require_active_cluster(state, ctx, request.cluster);
   const auto& usage = cluster.usage;
   if (usage.services(ServiceBucket::Active) + usage.services(ServiceBucket::Draining) > 0)
-    throw AwsError("ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active.");
+    throw ClusterContainsServicesException("The Cluster cannot be deleted while Services are active.");
   if (usage.tasks(TaskBucket::Pending) + usage.tasks(TaskBucket::Running) > 0)
-    throw AwsError("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.");
+    throw ClusterContainsTasksException("The Cluster cannot be deleted while Tasks are active.");
   cluster.status = ClusterStatus::Inactive;
   state.tags.erase(cluster.arn);
   return changed_cluster_response(state, cluster);
@@ -150,27 +153,22 @@ Json delete_cluster(EcsProvider& provider, const RequestContext& ctx, Json& inpu
 // TagResource/UntagResource need an ACTIVE cluster; ListTagsForResource also reads INACTIVE ones.
 void resolve_cluster_for_tags(EcsState& state, const RequestContext& ctx, const Arn& arn, TagAccess access) {
   const Cluster* cluster = state.clusters.find(arn.resource.substr(arn.resource.find('/') + 1));
-  if (!cluster) throw AwsError("ClusterNotFoundException", "Cluster not found.");
+  if (!cluster) throw ClusterNotFoundException("Cluster not found.");
   if (!cluster->active() && access == TagAccess::Write)
-    throw AwsError(kInvalid, "The specified cluster is inactive. Specify an active cluster and try again.");
-}
-
-template <typename Handler>
-OperationHandler bind(EcsProvider& provider, Handler handler) {
-  return [&provider, handler](const RequestContext& ctx, Json& input) { return handler(provider, ctx, input); };
+    throw InvalidParameterException("The specified cluster is inactive. Specify an active cluster and try again.");
 }
 
 }  // namespace
 
 void register_cluster_operations(EcsProvider& provider, OperationTable& table) {
-  table["CreateCluster"] = bind(provider, create_cluster);
-  table["DescribeClusters"] = bind(provider, describe_clusters);
-  table["ListClusters"] = bind(provider, list_clusters);
-  table["UpdateCluster"] = bind(provider, update_cluster);
-  table["UpdateClusterSettings"] = bind(provider, update_cluster_settings);
-  table["PutClusterCapacityProviders"] = bind(provider, put_cluster_capacity_providers);
-  table["DeleteCluster"] = bind(provider, delete_cluster);
-  register_tag_resolver("cluster", resolve_cluster_for_tags);
+  bind_operation(table, "CreateCluster", provider, create_cluster);
+  bind_operation(table, "DescribeClusters", provider, describe_clusters);
+  bind_operation(table, "ListClusters", provider, list_clusters);
+  bind_operation(table, "UpdateCluster", provider, update_cluster);
+  bind_operation(table, "UpdateClusterSettings", provider, update_cluster_settings);
+  bind_operation(table, "PutClusterCapacityProviders", provider, put_cluster_capacity_providers);
+  bind_operation(table, "DeleteCluster", provider, delete_cluster);
+  provider.register_tag_resolver("cluster", resolve_cluster_for_tags);
 }
 
 }  // namespace ecslocal::api::ecs

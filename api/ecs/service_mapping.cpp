@@ -72,7 +72,7 @@ Json deployment_to_json(const Deployment& d) {
 
 }  // namespace
 
-Json network_configuration_to_json(const AwsVpcInput& vpc) {
+Json network_configuration_to_json(const AwsVpcConfiguration& vpc) {
   return {{"awsvpcConfiguration",
            {{"subnets", vpc.subnets}, {"securityGroups", vpc.security_groups}, {"assignPublicIp", vpc.assign_public_ip}}}};
 }

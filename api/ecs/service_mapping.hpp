@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/ecs/service_model.hpp"
+#include "api/ecs/task_mapping.hpp"
 #include "api/ecs/tags.hpp"
 
 namespace ecslocal::api::ecs {
@@ -27,7 +28,7 @@ struct CreateServiceInput {
   std::optional<std::vector<CapacityProviderStrategyItem>> capacity_provider_strategy;
   std::optional<std::string> platform_version, role, scheduling_strategy, deployment_controller, propagate_tags;
   bool network_configuration_given = false;
-  std::optional<AwsVpcInput> awsvpc;
+  std::optional<AwsVpcConfiguration> awsvpc;
   std::optional<DeploymentSettingsInput> deployment_configuration;
   Json load_balancers = Json::array(), service_registries = Json::array();
   Json placement_constraints = Json::array(), placement_strategy = Json::array();
@@ -45,7 +46,7 @@ struct UpdateServiceInput {
   std::optional<std::string> task_definition, platform_version, propagate_tags;
   std::optional<std::vector<CapacityProviderStrategyItem>> capacity_provider_strategy;
   bool network_configuration_given = false;
-  std::optional<AwsVpcInput> awsvpc;
+  std::optional<AwsVpcConfiguration> awsvpc;
   std::optional<DeploymentSettingsInput> deployment_configuration;
   std::optional<Json> load_balancers, service_registries, placement_constraints, placement_strategy, service_connect;
   std::optional<long long> health_check_grace_period;
@@ -83,6 +84,6 @@ ListServicesByNamespaceInput list_services_by_namespace_input(const Json& reques
 
 // The Service shape; `tags` null leaves the tags member out.
 Json service_to_json(const EcsService& service, const std::vector<Tag>* tags);
-Json network_configuration_to_json(const AwsVpcInput& vpc);
+Json network_configuration_to_json(const AwsVpcConfiguration& vpc);
 
 }  // namespace ecslocal::api::ecs

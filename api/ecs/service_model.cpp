@@ -25,6 +25,7 @@ EcsService& ServiceRegistry::put(EcsService service) {
     return s->cluster_name == service.cluster_name && s->name == service.name;
   };
   services_.erase(std::remove_if(services_.begin(), services_.end(), same), services_.end());
+  service.sequence = next_sequence_++;
   services_.push_back(std::make_unique<EcsService>(std::move(service)));
   return *services_.back();
 }

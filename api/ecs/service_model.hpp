@@ -6,6 +6,7 @@
 // Members the emulator only stores and echoes (load balancers, service registries, placement,
 // Service Connect, deployment alarms) are kept as the JSON the caller sent, already checked
 // against the model by the gateway.
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
@@ -15,7 +16,7 @@
 #include <vector>
 
 #include "api/ecs/cluster_model.hpp"
-#include "api/ecs/task_mapping.hpp"
+#include "api/ecs/task_model.hpp"
 #include "api/service.hpp"
 
 namespace ecslocal::api::ecs {
@@ -38,7 +39,7 @@ struct DeploymentTemplate {
   std::optional<std::string> launch_type;  // absent when a capacity provider strategy is used
   std::vector<CapacityProviderStrategyItem> capacity_provider_strategy;
   std::string platform_version;  // as requested ("LATEST" unless given)
-  std::optional<AwsVpcInput> awsvpc;
+  std::optional<AwsVpcConfiguration> awsvpc;
   Json service_connect;  // ServiceConnectConfiguration as given (null when absent)
 };
 
@@ -70,6 +71,7 @@ struct EcsService {
   std::string name, arn;
   std::string account_id, region;
   std::string cluster_name, cluster_arn;
+  std::uint64_t sequence = 0;  // creation order within the registry (listing order, page keys)
   ServiceStatus status = ServiceStatus::Active;
   int desired_count = 0;
   DeploymentTemplate spec;  // what the service runs now (its PRIMARY deployment's template)
@@ -108,7 +110,7 @@ class ServiceRegistry {
   // The service of that name in the cluster, whatever its status.
   EcsService* find(const std::string& cluster, const std::string& name);
   const EcsService* find(const std::string& cluster, const std::string& name) const;
-  // Stores `service` (replacing an INACTIVE one of the same name) and returns it.
+  // Stores `service` (replacing an INACTIVE one of the same name), sets its `sequence` and returns it.
   EcsService& put(EcsService service);
   // Every service, in creation order.
   std::vector<EcsService*> all();
@@ -120,6 +122,7 @@ class ServiceRegistry {
 
  private:
   std::vector<std::unique_ptr<EcsService>> services_;  // creation order
+  std::uint64_t next_sequence_ = 1;
 };
 
 const char* service_status_text(ServiceStatus status);

@@ -4,6 +4,7 @@
 // service_mapping.
 #include <set>
 
+#include "api/ecs/errors.hpp"
 #include "api/common/pagination.hpp"
 #include "api/ecs/arn.hpp"
 #include "api/ecs/provider.hpp"
@@ -16,7 +17,6 @@
 namespace ecslocal::api::ecs {
 namespace {
 
-constexpr const char* kInvalid = "InvalidParameterException";
 constexpr size_t kMaxDescribedServices = 10;
 constexpr long long kDefaultListedServices = 10, kMaxListedServices = 100;
 
@@ -37,15 +37,21 @@ EcsState& service_state(EcsProvider& provider, const RequestContext& ctx) {
 
 EcsService& require_service(EcsState& state, const Cluster& cluster, const std::string& name_or_arn) {
   EcsService* service = state.services.find(cluster.name, service_name_of(name_or_arn));
-  if (!service) throw AwsError("ServiceNotFoundException", "Service not found.");
+  if (!service) throw ServiceNotFoundException("Service not found.");
   return *service;
 }
 
-// ListServices and ListServicesByNamespace: one page of ARNs (10 by default, at most 100).
-Json service_arns_page(const std::vector<std::string>& arns, const std::optional<std::string>& next_token,
+// ListServices and ListServicesByNamespace: one page of ARNs (10 by default, at most 100), in
+// creation order.
+Json service_arns_page(const std::vector<const EcsService*>& services, const std::optional<std::string>& next_token,
                        std::optional<long long> max_results) {
-  const Page page = paginate(arns.size(), next_token, max_results, kDefaultListedServices, kMaxListedServices, kInvalid);
-  Json out = {{"serviceArns", Json(std::vector<std::string>(arns.begin() + page.begin, arns.begin() + page.end))}};
+  std::vector<std::string> keys;
+  for (const EcsService* s : services) keys.push_back(sequence_key(s->sequence));
+  const Page page = paginate(keys, {next_token, max_results, kDefaultListedServices, kMaxListedServices,
+                                    InvalidParameterException::kCode});
+  Json arns = Json::array();
+  for (size_t i = page.begin; i < page.end; ++i) arns.push_back(services[i]->arn);
+  Json out = {{"serviceArns", std::move(arns)}};
   if (page.next_token) out["nextToken"] = *page.next_token;
   return out;
 }
@@ -72,7 +78,7 @@ Json create_service(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   Cluster& cluster = require_active_cluster(state, ctx, in.cluster);
   validate_service_name(in.service_name);
   if (const EcsService* existing = state.services.find(cluster.name, in.service_name); existing && existing->status != ServiceStatus::Inactive)
-    throw AwsError(kInvalid, "Creation of service was not idempotent.");
+    throw InvalidParameterException("Creation of service was not idempotent.");
   validate_scheduling(in);
   const TaskDefinition& td = resolve_definition_for_run(state, *in.task_definition);
   DeploymentTemplate spec = create_template(in, td);
@@ -155,12 +161,12 @@ Json update_service(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   UpdateServiceInput in = update_service_input(input);
   Cluster& cluster = require_active_cluster(state, ctx, in.cluster);
   EcsService& service = require_service(state, cluster, in.service);
-  if (!service.active()) throw AwsError("ServiceNotActiveException", "Service was not ACTIVE.");
+  if (!service.active()) throw ServiceNotActiveException("Service was not ACTIVE.");
   validate_desired_count(in.desired_count);
   DeploymentTemplate spec = service.spec;
   bool redeploy = apply_template_changes(in, state, spec);
   const TaskDefinition* td = state.task_definitions.resolve(spec.task_definition_arn);
-  if (!td) throw AwsError("ClientException", "Unable to describe task definition.");
+  if (!td) throw ClientException("Unable to describe task definition.");
   validate_template(cluster, spec, *td, in.network_configuration_given || spec.awsvpc.has_value());
   if (in.awsvpc) check_network_resources(provider.networks().at(ctx.account_id, ctx.region), *spec.awsvpc);
   DeploymentSettings settings = service.deployment_settings;
@@ -203,10 +209,10 @@ Json delete_service(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   const DeleteServiceInput in = delete_service_input(input);
   Cluster& cluster = require_active_cluster(state, ctx, in.cluster);
   EcsService& service = require_service(state, cluster, in.service);
-  if (service.status == ServiceStatus::Inactive) throw AwsError("ServiceNotFoundException", "Service not found.");
+  if (service.status == ServiceStatus::Inactive) throw ServiceNotFoundException("Service not found.");
   if (service.status == ServiceStatus::Active) {
     if (service.desired_count > 0 && !in.force)
-      throw AwsError(kInvalid, "The service cannot be stopped while it is scaled above 0.");
+      throw InvalidParameterException("The service cannot be stopped while it is scaled above 0.");
     service.desired_count = 0;
     service.status = ServiceStatus::Draining;
     for (auto& d : service.deployments) d.desired_count = 0;
@@ -222,8 +228,8 @@ Json describe_services(EcsProvider& provider, const RequestContext& ctx, Json& i
   EcsState& state = service_state(provider, ctx);
   const DescribeServicesInput in = describe_services_input(input);
   const Cluster& cluster = require_active_cluster(state, ctx, in.cluster);
-  if (in.services.empty()) throw AwsError(kInvalid, "Services cannot be empty.");
-  if (in.services.size() > kMaxDescribedServices) throw AwsError(kInvalid, "At most 10 services can be described at once.");
+  if (in.services.empty()) throw InvalidParameterException("Services cannot be empty.");
+  if (in.services.size() > kMaxDescribedServices) throw InvalidParameterException("At most 10 services can be described at once.");
   Json services = Json::array(), failures = Json::array();
   std::set<std::string> seen;
   for (const auto& item : in.services) {
@@ -243,14 +249,14 @@ Json list_services(EcsProvider& provider, const RequestContext& ctx, Json& input
   EcsState& state = service_state(provider, ctx);
   const ListServicesInput in = list_services_input(input);
   const Cluster& cluster = require_active_cluster(state, ctx, in.cluster);
-  std::vector<std::string> arns;
+  std::vector<const EcsService*> listed;
   for (const EcsService* s : std::as_const(state.services).all()) {
     if (s->cluster_name != cluster.name || !s->active()) continue;
     if (in.launch_type && s->spec.launch_type != in.launch_type) continue;
     if (in.scheduling_strategy && s->scheduling_strategy != *in.scheduling_strategy) continue;
-    arns.push_back(s->arn);
+    listed.push_back(s);
   }
-  return service_arns_page(arns, in.next_token, in.max_results);
+  return service_arns_page(listed, in.next_token, in.max_results);
 }
 
 bool in_namespace(const Json& service_connect, const std::string& name_space) {
@@ -267,14 +273,14 @@ Json list_services_by_namespace(EcsProvider& provider, const RequestContext& ctx
   for (const Cluster* c : state.clusters.active())
     known = known || (c->service_connect_namespace && (*c->service_connect_namespace == in.name_space ||
                                                        service_name_of(in.name_space) == *c->service_connect_namespace));
-  std::vector<std::string> arns;
+  std::vector<const EcsService*> listed;
   for (const EcsService* s : std::as_const(state.services).all()) {
     if (!in_namespace(s->spec.service_connect, in.name_space)) continue;
     known = true;
-    if (s->active()) arns.push_back(s->arn);
+    if (s->active()) listed.push_back(s);
   }
-  if (!known) throw AwsError("NamespaceNotFoundException", "Namespace not found.");
-  return service_arns_page(arns, in.next_token, in.max_results);
+  if (!known) throw NamespaceNotFoundException("Namespace not found.");
+  return service_arns_page(listed, in.next_token, in.max_results);
 }
 
 // Tags of a service: any status may be read; INACTIVE ones cannot be changed.
@@ -283,24 +289,21 @@ void resolve_service_for_tags(EcsState& state, const RequestContext&, const Arn&
   const size_t first = resource.find('/'), last = resource.rfind('/');
   const std::string cluster = first == last ? kDefaultClusterName : resource.substr(first + 1, last - first - 1);
   const EcsService* service = state.services.find(cluster, resource.substr(last + 1));
-  if (!service) throw AwsError(kInvalid, "The specified service could not be found.");  // [emulator] wording
+  if (!service) throw InvalidParameterException("The specified service could not be found.");  // [emulator] wording
   if (access == TagAccess::Write && service->status == ServiceStatus::Inactive)
-    throw AwsError(kInvalid, "The specified service is inactive. Specify an active service and try again.");
+    throw InvalidParameterException("The specified service is inactive. Specify an active service and try again.");
 }
 
 }  // namespace
 
 void register_service_operations(EcsProvider& provider, OperationTable& table) {
-  auto bind = [&provider](Json (*handler)(EcsProvider&, const RequestContext&, Json&)) {
-    return [&provider, handler](const RequestContext& ctx, Json& input) { return handler(provider, ctx, input); };
-  };
-  table["CreateService"] = bind(create_service);
-  table["UpdateService"] = bind(update_service);
-  table["DeleteService"] = bind(delete_service);
-  table["DescribeServices"] = bind(describe_services);
-  table["ListServices"] = bind(list_services);
-  table["ListServicesByNamespace"] = bind(list_services_by_namespace);
-  register_tag_resolver("service", resolve_service_for_tags);
+  bind_operation(table, "CreateService", provider, create_service);
+  bind_operation(table, "UpdateService", provider, update_service);
+  bind_operation(table, "DeleteService", provider, delete_service);
+  bind_operation(table, "DescribeServices", provider, describe_services);
+  bind_operation(table, "ListServices", provider, list_services);
+  bind_operation(table, "ListServicesByNamespace", provider, list_services_by_namespace);
+  provider.register_tag_resolver("service", resolve_service_for_tags);
 }
 
 }  // namespace ecslocal::api::ecs

@@ -37,9 +37,9 @@ struct ServiceTasks {
 
 ServiceTasks gather(EcsState& state, const EcsService& service) {
   ServiceTasks out;
-  const std::string group = service.group();
+
   for (Task* t : state.tasks.all())
-    if (t->cluster_name == service.cluster_name && t->group == group) out.by_deployment[t->started_by].push_back(t);
+    if (t->cluster_name == service.cluster_name && t->service_name == service.name) out.by_deployment[t->started_by].push_back(t);
   return out;
 }
 
@@ -279,6 +279,7 @@ class Pass {
     in.network_configuration_given = d.spec.awsvpc.has_value();
     in.awsvpc = d.spec.awsvpc;
     in.group = s_.group();
+    in.service_name = s_.name;
     in.started_by = d.id;
     in.enable_execute_command = s_.enable_execute_command;
     // Tags as RunTask makes them: the definition's (TASK_DEFINITION) or the service's (SERVICE,

@@ -1,3 +1,4 @@
+#include "api/ecs/errors.hpp"
 #include "api/ecs/service_validation.hpp"
 
 #include <algorithm>
@@ -9,10 +10,9 @@
 namespace ecslocal::api::ecs {
 namespace {
 
-constexpr const char* kInvalid = "InvalidParameterException";
 constexpr size_t kMaxServiceNameLength = 255;
 
-[[noreturn]] void invalid(const std::string& message) { throw AwsError(kInvalid, message); }
+[[noreturn]] void invalid(const std::string& message) { throw InvalidParameterException(message); }
 
 bool name_char(char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_'; }
 
@@ -26,7 +26,7 @@ void validate_service_name(const std::string& name) {
 
 void validate_scheduling(const CreateServiceInput& in) {
   if (in.deployment_controller && *in.deployment_controller != "ECS")
-    throw AwsError("UnsupportedFeatureException", "ecslocal emulates the ECS (rolling update) deployment controller only; " +
+    throw UnsupportedFeatureException("ecslocal emulates the ECS (rolling update) deployment controller only; " +
                                                       *in.deployment_controller + " is not supported.");
   if (in.scheduling_strategy == "DAEMON")
     invalid("The DAEMON scheduling strategy is not supported for the FARGATE launch type.");  // [emulator] wording unconfirmed

@@ -1,9 +1,6 @@
 #pragma once
 // All ECS state of one account in one region. Owned by the state strand: no locks.
-#include <map>
-#include <string>
-#include <utility>
-
+#include "api/common/account_region_store.hpp"
 #include "api/ecs/account_settings.hpp"
 #include "api/ecs/cluster_model.hpp"
 #include "api/ecs/service_model.hpp"
@@ -22,21 +19,6 @@ struct EcsState {
   ServiceRegistry services;
 };
 
-class EcsStore {
- public:
-  EcsState& at(const std::string& account_id, const std::string& region) { return states_[{account_id, region}]; }
-  EcsState* find(const std::string& account_id, const std::string& region) {
-    auto it = states_.find({account_id, region});
-    return it == states_.end() ? nullptr : &it->second;
-  }
-  void clear() { states_.clear(); }
-  template <typename F>
-  void for_each(F&& f) {
-    for (auto& [key, state] : states_) f(state);
-  }
-
- private:
-  std::map<std::pair<std::string, std::string>, EcsState> states_;
-};
+using EcsStore = AccountRegionStore<EcsState>;
 
 }  // namespace ecslocal::api::ecs

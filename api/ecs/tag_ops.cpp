@@ -10,7 +10,7 @@ Json tag_resource(EcsProvider& provider, const RequestContext& ctx, Json& input)
   auto& state = provider.state(ctx);
   TagRequest request = tag_request_from_json(input);
   validate_new_tags(request.tags);
-  resolve_tagged_resource(state, ctx, request.resource_arn, TagAccess::Write);
+  resolve_tagged_resource(provider, state, ctx, request.resource_arn, TagAccess::Write);
   state.tags.set(request.resource_arn, merge_tags(state.tags.get(request.resource_arn), request.tags));
   return Json::object();
 }
@@ -19,7 +19,7 @@ Json untag_resource(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   auto& state = provider.state(ctx);
   TagRequest request = tag_request_from_json(input);
   validate_tag_keys(request.tag_keys);
-  resolve_tagged_resource(state, ctx, request.resource_arn, TagAccess::Write);
+  resolve_tagged_resource(provider, state, ctx, request.resource_arn, TagAccess::Write);
   auto remaining = remove_tags(state.tags.get(request.resource_arn), request.tag_keys);
   if (remaining.empty())
     state.tags.erase(request.resource_arn);
@@ -31,20 +31,16 @@ Json untag_resource(EcsProvider& provider, const RequestContext& ctx, Json& inpu
 Json list_tags_for_resource(EcsProvider& provider, const RequestContext& ctx, Json& input) {
   auto& state = provider.state(ctx);
   TagRequest request = tag_request_from_json(input);
-  resolve_tagged_resource(state, ctx, request.resource_arn, TagAccess::Read);
+  resolve_tagged_resource(provider, state, ctx, request.resource_arn, TagAccess::Read);
   return list_tags_response(state.tags.get(request.resource_arn));
 }
 
 }  // namespace
 
 void register_tag_operations(EcsProvider& provider, OperationTable& table) {
-  table["TagResource"] = [&provider](const RequestContext& ctx, Json& input) { return tag_resource(provider, ctx, input); };
-  table["UntagResource"] = [&provider](const RequestContext& ctx, Json& input) {
-    return untag_resource(provider, ctx, input);
-  };
-  table["ListTagsForResource"] = [&provider](const RequestContext& ctx, Json& input) {
-    return list_tags_for_resource(provider, ctx, input);
-  };
+  bind_operation(table, "TagResource", provider, tag_resource);
+  bind_operation(table, "UntagResource", provider, untag_resource);
+  bind_operation(table, "ListTagsForResource", provider, list_tags_for_resource);
 }
 
 }  // namespace ecslocal::api::ecs

@@ -1,15 +1,16 @@
+#include "api/ecs/errors.hpp"
 #include "api/ecs/tags.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <set>
 
+#include "api/ecs/provider.hpp"
 #include "api/protocol/aws_error.hpp"
 
 namespace ecslocal::api::ecs {
 namespace {
 
-constexpr const char* kInvalid = "InvalidParameterException";
 
 // The model's pattern allows Unicode letters, separators and numbers plus _ . : / = + - @.
 // Bytes of multi-byte UTF-8 characters are accepted as they are (no Unicode tables in api/).
@@ -24,18 +25,13 @@ bool allowed_tag_text(const std::string& text) {
 
 void check_text(const std::string& what, const std::string& text) {
   if (!allowed_tag_text(text))
-    throw AwsError(kInvalid, "The tag " + what + " '" + text +
+    throw InvalidParameterException("The tag " + what + " '" + text +
                                  "' contains characters that are not allowed. Use letters, numbers, spaces and "
                                  "the characters + - = . _ : / @.");
 }
 
 size_t user_tag_count(const std::vector<Tag>& tags) {
   return static_cast<size_t>(std::count_if(tags.begin(), tags.end(), [](const Tag& t) { return !is_aws_reserved(t.key); }));
-}
-
-std::map<std::string, TagResolver>& resolvers() {
-  static std::map<std::string, TagResolver> table;
-  return table;
 }
 
 }  // namespace
@@ -50,23 +46,23 @@ bool is_aws_reserved(const std::string& text) {
 void validate_new_tags(const std::vector<Tag>& tags) {
   std::set<std::string> seen;
   for (const auto& tag : tags) {
-    if (tag.key.empty()) throw AwsError(kInvalid, "Each tag must have a key of 1 to 128 characters.");
+    if (tag.key.empty()) throw InvalidParameterException("Each tag must have a key of 1 to 128 characters.");
     if (is_aws_reserved(tag.key))
-      throw AwsError(kInvalid, "The tag key '" + tag.key + "' uses the prefix 'aws:', which is reserved for AWS use.");
+      throw InvalidParameterException("The tag key '" + tag.key + "' uses the prefix 'aws:', which is reserved for AWS use.");
     check_text("key", tag.key);
     check_text("value", tag.value);
     if (!seen.insert(tag.key).second)
-      throw AwsError(kInvalid, "The tag key '" + tag.key + "' appears more than once. Each tag key must be unique.");
+      throw InvalidParameterException("The tag key '" + tag.key + "' appears more than once. Each tag key must be unique.");
   }
   if (user_tag_count(tags) > kMaxUserTags)
-    throw AwsError(kInvalid, "A resource can have at most " + std::to_string(kMaxUserTags) + " tags.");
+    throw InvalidParameterException("A resource can have at most " + std::to_string(kMaxUserTags) + " tags.");
 }
 
 void validate_tag_keys(const std::vector<std::string>& keys) {
   for (const auto& key : keys) {
-    if (key.empty()) throw AwsError(kInvalid, "Tag keys must have 1 to 128 characters.");
+    if (key.empty()) throw InvalidParameterException("Tag keys must have 1 to 128 characters.");
     if (is_aws_reserved(key))
-      throw AwsError(kInvalid, "The tag key '" + key + "' uses the prefix 'aws:', which is reserved for AWS use.");
+      throw InvalidParameterException("The tag key '" + key + "' uses the prefix 'aws:', which is reserved for AWS use.");
   }
 }
 
@@ -80,7 +76,7 @@ std::vector<Tag> merge_tags(const std::vector<Tag>& existing, const std::vector<
       result.push_back(tag);
   }
   if (user_tag_count(result) > kMaxUserTags)
-    throw AwsError(kInvalid, "The resource would have more than " + std::to_string(kMaxUserTags) +
+    throw InvalidParameterException("The resource would have more than " + std::to_string(kMaxUserTags) +
                                  " tags. A resource can have at most " + std::to_string(kMaxUserTags) + " tags.");
   return result;
 }
@@ -120,39 +116,28 @@ TagRequest tag_request_from_json(const nlohmann::json& input) {
 
 nlohmann::json list_tags_response(const std::vector<Tag>& tags) { return {{"tags", tags_to_json(tags)}}; }
 
-void register_tag_resolver(const std::string& resource_type, TagResolver resolver) {
-  resolvers()[resource_type] = std::move(resolver);
-}
-
-void unregister_tag_resolver(const std::string& resource_type) { resolvers().erase(resource_type); }
-
-const TagResolver* find_tag_resolver(const std::string& resource_type) {
-  auto it = resolvers().find(resource_type);
-  return it == resolvers().end() ? nullptr : &it->second;
-}
-
 bool is_taggable_type(const std::string& resource_type) {
   static const std::set<std::string> types = {"capacity-provider", "cluster", "container-instance", "service",
                                               "task", "task-definition", "task-set"};
   return types.count(resource_type) > 0;
 }
 
-Arn resolve_tagged_resource(EcsState& state, const RequestContext& ctx, const std::string& resource_arn,
-                            TagAccess access) {
+Arn resolve_tagged_resource(const EcsProvider& provider, EcsState& state, const RequestContext& ctx,
+                            const std::string& resource_arn, TagAccess access) {
   auto arn = parse_arn(resource_arn);
   if (!arn || arn->resource.find('/') == std::string::npos || arn->id().empty())
-    throw AwsError(kInvalid, "Invalid ARN: '" + resource_arn + "' is not the ARN of an Amazon ECS resource.");
+    throw InvalidParameterException("Invalid ARN: '" + resource_arn + "' is not the ARN of an Amazon ECS resource.");
   if (arn->partition != "aws" || arn->service != "ecs")
-    throw AwsError(kInvalid, "Invalid ARN: '" + resource_arn + "' is not the ARN of an Amazon ECS resource.");
+    throw InvalidParameterException("Invalid ARN: '" + resource_arn + "' is not the ARN of an Amazon ECS resource.");
   if (arn->account != ctx.account_id)
-    throw AwsError(kInvalid, "Invalid identifier: the ARN is for account " + arn->account + ". Your account is " +
+    throw InvalidParameterException("Invalid identifier: the ARN is for account " + arn->account + ". Your account is " +
                                  ctx.account_id + ".");
   if (arn->region != ctx.region)
-    throw AwsError(kInvalid, "Invalid identifier: the ARN is for region " + arn->region + ". Your region is " +
+    throw InvalidParameterException("Invalid identifier: the ARN is for region " + arn->region + ". Your region is " +
                                  ctx.region + ".");
-  if (!is_taggable_type(arn->type())) throw AwsError(kInvalid, "Unsupported resource type: " + arn->type());
-  const TagResolver* resolver = find_tag_resolver(arn->type());
-  if (!resolver) throw AwsError("ResourceNotFoundException", "The specified resource could not be found.");
+  if (!is_taggable_type(arn->type())) throw InvalidParameterException("Unsupported resource type: " + arn->type());
+  const TagResolver* resolver = provider.find_tag_resolver(arn->type());
+  if (!resolver) throw ResourceNotFoundException("The specified resource could not be found.");
   (*resolver)(state, ctx, *arn, access);
   return *arn;
 }

@@ -7,7 +7,7 @@
 //  - at creation, validate the request's tags with `validate_new_tags` and keep them with
 //    `state.tags.set(arn, tags)`; when the resource goes away for good, `state.tags.erase(arn)`;
 //  - in its register_<area>_operations(), call
-//      register_tag_resolver("task-definition", [](EcsState& s, const RequestContext& ctx,
+//      provider.register_tag_resolver("task-definition", [](EcsState& s, const RequestContext& ctx,
 //                                                 const Arn& arn, TagAccess access) { ... });
 //    The resolver returns normally when the resource exists and may be read (ListTagsForResource)
 //    or changed (TagResource/UntagResource), and throws the AwsError AWS answers otherwise
@@ -27,6 +27,7 @@
 namespace ecslocal::api::ecs {
 
 struct EcsState;
+class EcsProvider;
 
 struct Tag {
   std::string key;
@@ -76,15 +77,10 @@ TagRequest tag_request_from_json(const nlohmann::json& input);
 nlohmann::json list_tags_response(const std::vector<Tag>& tags);
 
 // --- resolvers: one per ARN resource type ("cluster", "task-definition", "service", ...) ---
+// Registered on the EcsProvider (EcsProvider::register_tag_resolver) by each area.
 
 enum class TagAccess { Read, Write };
 using TagResolver = std::function<void(EcsState&, const RequestContext&, const Arn&, TagAccess)>;
-
-// Process-wide table (the functions are stateless; state comes in as an argument). Registering a
-// type again replaces its resolver, so every EcsProvider may register at construction.
-void register_tag_resolver(const std::string& resource_type, TagResolver resolver);
-void unregister_tag_resolver(const std::string& resource_type);  // tests
-const TagResolver* find_tag_resolver(const std::string& resource_type);
 
 // The resource types TagResource accepts (capacity providers, clusters, container instances,
 // services, tasks, task definitions, task sets).
@@ -92,7 +88,7 @@ bool is_taggable_type(const std::string& resource_type);
 
 // Parses and checks a resourceArn (syntax, ecs, caller's account and region, taggable type) and
 // runs the type's resolver. Returns the parsed ARN.
-Arn resolve_tagged_resource(EcsState& state, const RequestContext& ctx, const std::string& resource_arn,
-                            TagAccess access);
+Arn resolve_tagged_resource(const EcsProvider& provider, EcsState& state, const RequestContext& ctx,
+                            const std::string& resource_arn, TagAccess access);
 
 }  // namespace ecslocal::api::ecs

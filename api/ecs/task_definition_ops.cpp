@@ -2,6 +2,7 @@
 // DeregisterTaskDefinition, ListTaskDefinitions, ListTaskDefinitionFamilies.
 #include <algorithm>
 
+#include "api/ecs/errors.hpp"
 #include "api/common/pagination.hpp"
 #include "api/ecs/arn.hpp"
 #include "api/ecs/provider.hpp"
@@ -15,7 +16,7 @@ namespace {
 constexpr long long kDefaultPageSize = 100;
 constexpr long long kMaxPageSize = 100;
 
-[[noreturn]] void unable_to_describe() { throw AwsError("ClientException", "Unable to describe task definition."); }
+[[noreturn]] void unable_to_describe() { throw ClientException("Unable to describe task definition."); }
 
 Json register_task_definition(EcsProvider& provider, const RequestContext& ctx, Json& input) {
   EcsState& state = provider.state(ctx);
@@ -48,10 +49,10 @@ Json deregister_task_definition(EcsProvider& provider, const RequestContext& ctx
   const std::string reference = deregister_input(input);
   auto ref = parse_task_definition_ref(reference);
   if (ref && !ref->revision)
-    throw AwsError("ClientException", "A revision must be specified (family:revision or the full ARN) to deregister a task definition.");
+    throw ClientException("A revision must be specified (family:revision or the full ARN) to deregister a task definition.");
   TaskDefinition* td = ref ? state.task_definitions.find_mutable(ref->family, *ref->revision) : nullptr;
   if (!td || (reference.rfind("arn:", 0) == 0 && td->arn != reference))
-    throw AwsError("ClientException", "The specified task definition does not exist.");
+    throw ClientException("The specified task definition does not exist.");
   if (td->active()) {
     td->status = TaskDefinitionStatus::Inactive;
     td->deregistered_at = ctx.now;
@@ -63,16 +64,19 @@ Json list_task_definitions(EcsProvider& provider, const RequestContext& ctx, Jso
   EcsState& state = provider.state(ctx);
   const ListTaskDefinitionsInput in = list_task_definitions_input(input);
   const bool want_active = in.status == "ACTIVE";
-  std::vector<std::string> arns;
+  std::vector<const TaskDefinition*> listed;
   for (const TaskDefinition* td : state.task_definitions.all()) {  // family, then revision, ascending
     if (td->active() != want_active) continue;
     if (!in.family.empty() && td->family != in.family) continue;
-    arns.push_back(td->arn);
+    listed.push_back(td);
   }
-  if (in.descending) std::reverse(arns.begin(), arns.end());
-  Page page = paginate(arns.size(), in.next_token, in.max_results, kDefaultPageSize, kMaxPageSize,
-                       "InvalidParameterException");
-  std::vector<std::string> slice(arns.begin() + page.begin, arns.begin() + page.end);
+  if (in.descending) std::reverse(listed.begin(), listed.end());
+  std::vector<std::string> keys;
+  for (const TaskDefinition* td : listed) keys.push_back(revision_key(td->family, td->revision));
+  Page page = paginate(keys, {in.next_token, in.max_results, kDefaultPageSize, kMaxPageSize,
+                              InvalidParameterException::kCode, in.descending});
+  std::vector<std::string> slice;
+  for (size_t i = page.begin; i < page.end; ++i) slice.push_back(listed[i]->arn);
   return list_task_definitions_output(slice, page.next_token);
 }
 
@@ -85,8 +89,8 @@ Json list_task_definition_families(EcsProvider& provider, const RequestContext& 
     if ((in.status == "ACTIVE" && !has_active) || (in.status == "INACTIVE" && has_active)) continue;
     families.push_back(family);
   }
-  Page page = paginate(families.size(), in.next_token, in.max_results, kDefaultPageSize, kMaxPageSize,
-                       "InvalidParameterException");
+  Page page = paginate(families, {in.next_token, in.max_results, kDefaultPageSize, kMaxPageSize,
+                                  InvalidParameterException::kCode});
   std::vector<std::string> slice(families.begin() + page.begin, families.begin() + page.end);
   return list_families_output(slice, page.next_token);
 }
@@ -102,15 +106,12 @@ void resolve_task_definition_for_tags(EcsState& state, const RequestContext&, co
 }  // namespace
 
 void register_task_definition_operations(EcsProvider& provider, OperationTable& table) {
-  auto bind = [&provider](Json (*handler)(EcsProvider&, const RequestContext&, Json&)) {
-    return [&provider, handler](const RequestContext& ctx, Json& input) { return handler(provider, ctx, input); };
-  };
-  table["RegisterTaskDefinition"] = bind(register_task_definition);
-  table["DescribeTaskDefinition"] = bind(describe_task_definition);
-  table["DeregisterTaskDefinition"] = bind(deregister_task_definition);
-  table["ListTaskDefinitions"] = bind(list_task_definitions);
-  table["ListTaskDefinitionFamilies"] = bind(list_task_definition_families);
-  register_tag_resolver("task-definition", resolve_task_definition_for_tags);
+  bind_operation(table, "RegisterTaskDefinition", provider, register_task_definition);
+  bind_operation(table, "DescribeTaskDefinition", provider, describe_task_definition);
+  bind_operation(table, "DeregisterTaskDefinition", provider, deregister_task_definition);
+  bind_operation(table, "ListTaskDefinitions", provider, list_task_definitions);
+  bind_operation(table, "ListTaskDefinitionFamilies", provider, list_task_definition_families);
+  provider.register_tag_resolver("task-definition", resolve_task_definition_for_tags);
 }
 
 }  // namespace ecslocal::api::ecs

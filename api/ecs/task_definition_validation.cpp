@@ -1,3 +1,4 @@
+#include "api/ecs/errors.hpp"
 #include "api/ecs/task_definition_validation.hpp"
 
 #include <algorithm>
@@ -14,8 +15,8 @@
 namespace ecslocal::api::ecs {
 namespace {
 
-[[noreturn]] void client_error(const std::string& message) { throw AwsError("ClientException", message); }
-[[noreturn]] void invalid_parameter(const std::string& message) { throw AwsError("InvalidParameterException", message); }
+[[noreturn]] void client_error(const std::string& message) { throw ClientException(message); }
+[[noreturn]] void invalid_parameter(const std::string& message) { throw InvalidParameterException(message); }
 
 std::string quoted(const std::string& s) { return "'" + s + "'"; }
 

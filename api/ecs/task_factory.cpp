@@ -39,57 +39,47 @@ void apply_size(Task& task, const TaskDefinition& td, const RunTaskInput& in) {
 }
 
 // The ENI as EC2 lists it while the task holds it.
-vpc::NetworkInterface eni_of(const RequestContext& ctx, const NetworkAttachment& a) {
-  vpc::NetworkInterface eni;
-  eni.id = a.eni_id;
-  eni.subnet_id = a.subnet_id;
-  eni.vpc_id = a.vpc_id;
-  eni.availability_zone = a.availability_zone;
-  eni.private_ipv4 = a.private_ipv4;
-  eni.private_dns_name = a.private_dns_name;
-  eni.public_ipv4 = a.public_ipv4;
-  eni.description = "arn:aws:ecs:" + ctx.region + ":" + ctx.account_id + ":attachment/" + a.id;
-  eni.groups = a.security_groups;
-  return eni;
-}
-
 }  // namespace
 
-std::optional<NetworkAttachment> reserve_attachment(EcsProvider& provider, const RequestContext& ctx, const AwsVpcInput& vpc,
-                                                    int index) {
+std::optional<NetworkAttachment> reserve_attachment(EcsProvider& provider, const RequestContext& ctx,
+                                                    const AwsVpcConfiguration& vpc, int index, const std::string& owner) {
   vpc::VpcRegistry& networks = provider.networks();
   vpc::VpcState& state = networks.at(ctx.account_id, ctx.region);
-  std::optional<AddressLease> lease;
+  std::optional<vpc::AddressLease> lease;
   for (size_t i = 0; i < vpc.subnets.size() && !lease; ++i)
-    lease = networks.allocate(state, vpc.subnets[(static_cast<size_t>(index) + i) % vpc.subnets.size()]);
+    lease = networks.allocate(state, vpc.subnets[(static_cast<size_t>(index) + i) % vpc.subnets.size()], owner);
   if (!lease) return std::nullopt;
-  NetworkAttachment eni;
-  eni.id = provider.ids().uuid();
+  NetworkAttachment attachment;
+  attachment.id = provider.ids().uuid();
+  attachment.eni_id = "eni-" + provider.ids().hex(17);
+  vpc::NetworkInterface eni;
+  eni.id = attachment.eni_id;
+  eni.owner = owner;
   eni.subnet_id = lease->subnet_id;
-  eni.pool_subnet_id = lease->subnet_id;
   eni.vpc_id = lease->vpc_id;
   eni.availability_zone = lease->availability_zone;
-  eni.eni_id = "eni-" + provider.ids().hex(17);
   eni.private_ipv4 = lease->ipv4;
-  eni.private_dns_name = private_dns_name(ctx.region, lease->ipv4);
-  eni.security_groups = vpc.security_groups;
-  if (eni.security_groups.empty())  // as AWS: the VPC's default group
-    if (const vpc::SecurityGroup* group = state.default_group(lease->vpc_id)) eni.security_groups.push_back(group->id);
-  if (vpc.assign_public_ip == "ENABLED") eni.public_ipv4 = provider.public_ips().allocate().value_or("");
-  state.enis[eni.eni_id] = eni_of(ctx, eni);
-  return eni;
+  eni.private_dns_name = vpc::private_dns_name(ctx.region, lease->ipv4);
+  eni.description = "arn:aws:ecs:" + ctx.region + ":" + ctx.account_id + ":attachment/" + attachment.id;
+  eni.groups = vpc.security_groups;
+  if (eni.groups.empty())  // as AWS: the VPC's default group
+    if (const vpc::SecurityGroup* group = state.default_group(lease->vpc_id)) eni.groups.push_back(group->id);
+  if (vpc.assign_public_ip == "ENABLED") eni.public_ipv4 = networks.public_ips().allocate(owner).value_or("");
+  state.enis[eni.id] = std::move(eni);
+  return attachment;
 }
 
-TaskFailure no_address_failure(const AwsVpcInput& vpc) {
+TaskFailure no_address_failure(const AwsVpcConfiguration& vpc) {
   std::string subnets;
   for (const auto& s : vpc.subnets) subnets += (subnets.empty() ? "" : ", ") + s;
   return TaskFailure{"", "RESOURCE:ENI", "No free IPv4 address in the subnets [" + subnets + "]."};
 }
 
 Task new_task(EcsProvider& provider, const RequestContext& ctx, const Cluster& cluster, const TaskDefinition& td,
-              const RunTaskInput& in, const TaskPlacement& placement, std::optional<NetworkAttachment> attachment) {
+              const RunTaskInput& in, const TaskPlacement& placement, const std::string& id,
+              std::optional<NetworkAttachment> attachment) {
   Task task;
-  task.id = provider.ids().hex(32);
+  task.id = id;
   task.arn = task_arn(ctx, cluster.name, task.id);
   task.account_id = ctx.account_id;
   task.region = ctx.region;
@@ -105,12 +95,15 @@ Task new_task(EcsProvider& provider, const RequestContext& ctx, const Cluster& c
   task.cpu_architecture = td.cpu_architecture == "ARM64" ? "arm64" : "x86_64";
   task.group = in.group.value_or("family:" + td.family);
   task.started_by = in.started_by.value_or("");
+  task.service_name = in.service_name;
   task.reference_id = in.reference_id.value_or("");
   task.enable_execute_command = in.enable_execute_command;
   task.overrides = in.overrides;
   apply_size(task, td, in);
-  if (attachment) task.availability_zone = attachment->availability_zone;
   task.attachment = std::move(attachment);
+  if (task.attachment)
+    if (const vpc::NetworkInterface* eni = provider.networks().at(ctx.account_id, ctx.region).find_eni(task.attachment->eni_id))
+      task.availability_zone = eni->availability_zone;
   task.containers = containers_of(provider, ctx, task, td);
   task.created_at = ctx.now;
   task.capacity_kind = CapacityKind::Fargate;
@@ -122,12 +115,14 @@ CreatedTasks create_tasks(EcsProvider& provider, EcsState& state, const RequestC
                           const std::vector<Tag>& tags) {
   CreatedTasks out;
   for (size_t i = 0; i < placements.size(); ++i) {
+    const std::string id = provider.ids().hex(32);
     std::optional<NetworkAttachment> eni;
-    if (in.awsvpc && !(eni = reserve_attachment(provider, ctx, *in.awsvpc, static_cast<int>(i)))) {
+    if (in.awsvpc &&
+        !(eni = reserve_attachment(provider, ctx, *in.awsvpc, static_cast<int>(i), task_arn(ctx, cluster.name, id)))) {
       out.failures.push_back(no_address_failure(*in.awsvpc));
       continue;
     }
-    Task& task = state.tasks.add(new_task(provider, ctx, cluster, td, in, placements[i], std::move(eni)));
+    Task& task = state.tasks.add(new_task(provider, ctx, cluster, td, in, placements[i], id, std::move(eni)));
     if (!tags.empty()) state.tags.set(task.arn, tags);
     sync_cluster_usage(state, task);
     out.tasks.push_back(&task);

@@ -14,18 +14,19 @@ namespace ecslocal::api::ecs {
 // An ENI in PRECREATED with a private address from one of `vpc.subnets` (task number `index`
 // starts its search at subnet index % n, spreading tasks over the subnets) and, with
 // assignPublicIp ENABLED, a loopback address of its own. No security groups: the VPC's default
-// group. The ENI is listed in the shared VPC state (EC2 DescribeNetworkInterfaces) until the task
-// stops. nullopt when no subnet has a free address (subnets are checked beforehand by
-// check_network_resources).
-std::optional<NetworkAttachment> reserve_attachment(EcsProvider& provider, const RequestContext& ctx, const AwsVpcInput& vpc,
-                                                    int index);
+// group. The ENI is stored in the shared VPC state (EC2 DescribeNetworkInterfaces lists it) until
+// the task stops; `owner` (the task's ARN) holds it and its addresses. nullopt when no subnet has a
+// free address (subnets are checked beforehand by check_network_resources).
+std::optional<NetworkAttachment> reserve_attachment(EcsProvider& provider, const RequestContext& ctx,
+                                                    const AwsVpcConfiguration& vpc, int index, const std::string& owner);
 
 // The RunTask failure for a task that found no address.
-TaskFailure no_address_failure(const AwsVpcInput& vpc);
+TaskFailure no_address_failure(const AwsVpcConfiguration& vpc);
 
-// A task in PROVISIONING (version 1, desired RUNNING), containers PENDING, not yet stored.
+// A task `id` in PROVISIONING (version 1, desired RUNNING), containers PENDING, not yet stored.
 Task new_task(EcsProvider& provider, const RequestContext& ctx, const Cluster& cluster, const TaskDefinition& definition,
-              const RunTaskInput& input, const TaskPlacement& placement, std::optional<NetworkAttachment> attachment);
+              const RunTaskInput& input, const TaskPlacement& placement, const std::string& id,
+              std::optional<NetworkAttachment> attachment);
 
 // Creates and stores the tasks of `placements` (one each; an ENI reserved per awsvpc task, a
 // task without a free address becomes a failure), tagged with `tags` and counted in the cluster.

@@ -48,11 +48,9 @@ bool maybe_running(Task& task, TimePoint at) {
 
 bool on_network_ready(Task& task, const runtime::TaskEvent& e) {
   bool changed = false;
+  // The ENI's MAC and address are the VPC state's (the provider records them from the event).
   if (task.attachment && task.attachment->status == AttachmentStatus::Precreated) {
-    auto& eni = *task.attachment;
-    if (!e.mac_address.empty()) eni.mac_address = e.mac_address;
-    if (eni.private_ipv4.empty()) eni.private_ipv4 = e.ipv4_address;
-    eni.status = AttachmentStatus::Attached;
+    task.attachment->status = AttachmentStatus::Attached;
     changed = true;
   }
   if (!task.connected) {

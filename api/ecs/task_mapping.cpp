@@ -94,20 +94,21 @@ void put_time(Json& o, const char* key, const std::optional<TimePoint>& t) {
 
 Json detail(const char* name, const std::string& value) { return Json{{"name", name}, {"value", value}}; }
 
-Json attachment_to_json(const NetworkAttachment& eni) {
-  Json details = Json::array({detail("subnetId", eni.subnet_id)});
-  if (eni.status != AttachmentStatus::Precreated) {
-    details.push_back(detail("networkInterfaceId", eni.eni_id));
-    details.push_back(detail("macAddress", eni.mac_address));
-    details.push_back(detail("privateDnsName", eni.private_dns_name));
-    details.push_back(detail("privateIPv4Address", eni.private_ipv4));
-    if (!eni.public_ipv4.empty()) details.push_back(detail("publicIPv4Address", eni.public_ipv4));
+Json attachment_to_json(const NetworkAttachment& attachment, const vpc::NetworkInterface* eni) {
+  Json details = Json::array();
+  if (eni) details.push_back(detail("subnetId", eni->subnet_id));
+  if (eni && attachment.status != AttachmentStatus::Precreated) {
+    details.push_back(detail("networkInterfaceId", eni->id));
+    details.push_back(detail("macAddress", eni->mac_address));
+    details.push_back(detail("privateDnsName", eni->private_dns_name));
+    details.push_back(detail("privateIPv4Address", eni->private_ipv4));
+    if (!eni->public_ipv4.empty()) details.push_back(detail("publicIPv4Address", eni->public_ipv4));
   }
-  return Json{{"id", eni.id}, {"type", "ElasticNetworkInterface"}, {"status", attachment_status_text(eni.status)},
-              {"details", std::move(details)}};
+  return Json{{"id", attachment.id}, {"type", "ElasticNetworkInterface"},
+              {"status", attachment_status_text(attachment.status)}, {"details", std::move(details)}};
 }
 
-Json container_to_json(const Task& task, const Container& c) {
+Json container_to_json(const Task& task, const Container& c, const vpc::NetworkInterface* eni) {
   Json o = {{"containerArn", c.arn}, {"taskArn", task.arn}, {"name", c.name}, {"image", c.image},
             {"lastStatus", container_status_text(c.status)}, {"networkBindings", Json::array()},
             {"networkInterfaces", Json::array()}, {"healthStatus", health_text(c.health)},
@@ -118,9 +119,9 @@ Json container_to_json(const Task& task, const Container& c) {
   if (!c.reason.empty()) o["reason"] = c.reason;
   if (c.memory) o["memory"] = std::to_string(*c.memory);
   if (c.memory_reservation) o["memoryReservation"] = std::to_string(*c.memory_reservation);
-  const auto& eni = task.attachment;
-  if (eni && eni->status != AttachmentStatus::Precreated && !eni->private_ipv4.empty())
-    o["networkInterfaces"].push_back({{"attachmentId", eni->id}, {"privateIpv4Address", eni->private_ipv4}});
+  const auto& attachment = task.attachment;
+  if (attachment && eni && attachment->status != AttachmentStatus::Precreated && !eni->private_ipv4.empty())
+    o["networkInterfaces"].push_back({{"attachmentId", attachment->id}, {"privateIpv4Address", eni->private_ipv4}});
   return o;
 }
 
@@ -167,13 +168,13 @@ void put_state(Json& o, const Task& task) {
 
 }  // namespace
 
-void network_configuration_input(const Json& request, bool& given, std::optional<AwsVpcInput>& awsvpc) {
+void network_configuration_input(const Json& request, bool& given, std::optional<AwsVpcConfiguration>& awsvpc) {
   auto it = request.find("networkConfiguration");
   if (it == request.end() || !it->is_object()) return;
   given = true;
   auto vpc = it->find("awsvpcConfiguration");
   if (vpc == it->end() || !vpc->is_object()) return;
-  AwsVpcInput out;
+  AwsVpcConfiguration out;
   out.subnets = optional_strings(*vpc, "subnets").value_or(std::vector<std::string>{});
   out.security_groups = optional_strings(*vpc, "securityGroups").value_or(std::vector<std::string>{});
   out.assign_public_ip = optional_string(*vpc, "assignPublicIp").value_or("DISABLED");
@@ -249,12 +250,12 @@ ListTasksInput list_tasks_input(const Json& request) {
   return in;
 }
 
-Json task_to_json(const Task& task, const std::vector<Tag>* tags) {
+Json task_to_json(const Task& task, const std::vector<Tag>* tags, const vpc::NetworkInterface* eni) {
   Json o = {{"taskArn", task.arn}, {"clusterArn", task.cluster_arn}, {"taskDefinitionArn", task.task_definition_arn},
             {"group", task.group}, {"launchType", task.launch_type}, {"enableExecuteCommand", task.enable_execute_command},
             {"attachments", Json::array()}, {"containers", Json::array()}, {"overrides", overrides_to_json(task.overrides)}};
-  if (task.attachment) o["attachments"].push_back(attachment_to_json(*task.attachment));
-  for (const auto& c : task.containers) o["containers"].push_back(container_to_json(task, c));
+  if (task.attachment) o["attachments"].push_back(attachment_to_json(*task.attachment, eni));
+  for (const auto& c : task.containers) o["containers"].push_back(container_to_json(task, c, eni));
   if (!task.cpu_architecture.empty())
     o["attributes"] = Json::array({{{"name", "ecs.cpu-architecture"}, {"value", task.cpu_architecture}}});
   if (!task.availability_zone.empty()) o["availabilityZone"] = task.availability_zone;

@@ -13,14 +13,10 @@
 #include "api/ecs/cluster_model.hpp"
 #include "api/ecs/tags.hpp"
 #include "api/ecs/task_model.hpp"
+#include "api/vpc/vpc_model.hpp"
 #include "api/service.hpp"
 
 namespace ecslocal::api::ecs {
-
-struct AwsVpcInput {
-  std::vector<std::string> subnets, security_groups;
-  std::string assign_public_ip = "DISABLED";  // ENABLED | DISABLED
-};
 
 struct RunTaskInput {
   std::optional<std::string> cluster;
@@ -29,11 +25,12 @@ struct RunTaskInput {
   std::optional<std::string> launch_type;
   std::optional<std::vector<CapacityProviderStrategyItem>> capacity_provider_strategy;
   bool network_configuration_given = false;
-  std::optional<AwsVpcInput> awsvpc;
+  std::optional<AwsVpcConfiguration> awsvpc;
   TaskOverrides overrides;        // container overrides as given (names may be unknown)
   size_t overrides_length = 0;    // characters of the overrides' JSON (limit 8192)
   bool container_override_without_name = false;
   std::optional<std::string> started_by, group, platform_version, propagate_tags, reference_id;
+  std::string service_name;  // not on the wire: the service whose scheduler runs the task
   std::vector<Tag> tags;
   bool enable_execute_command = false;
   bool enable_ecs_managed_tags = false;
@@ -44,7 +41,7 @@ RunTaskInput run_task_input(const Json& request);
 // Members RunTask, CreateService and UpdateService share: networkConfiguration (`given` when the
 // member is there; its awsvpcConfiguration when present) and capacityProviderStrategy (nullopt
 // when absent).
-void network_configuration_input(const Json& request, bool& given, std::optional<AwsVpcInput>& awsvpc);
+void network_configuration_input(const Json& request, bool& given, std::optional<AwsVpcConfiguration>& awsvpc);
 std::optional<std::vector<CapacityProviderStrategyItem>> strategy_input(const Json& request);
 
 struct StopTaskInput {
@@ -77,7 +74,8 @@ struct TaskFailure {
 };
 
 // The Task shape; `tags` null leaves the tags member out.
-Json task_to_json(const Task& task, const std::vector<Tag>* tags);
+// `eni`: the task's ENI in the VPC state (vpc::VpcState::find_eni), null without one.
+Json task_to_json(const Task& task, const std::vector<Tag>* tags, const vpc::NetworkInterface* eni);
 Json tasks_response(Json tasks, const std::vector<TaskFailure>& failures);  // RunTask, DescribeTasks
 Json stop_task_response(Json task);
 Json list_tasks_response(const std::vector<std::string>& arns, const std::optional<std::string>& next_token);

@@ -60,17 +60,18 @@ std::vector<const Task*> TaskRegistry::all() const {
   return out;
 }
 
-std::vector<std::string> TaskRegistry::prune(TimePoint now, Clock::duration retention) {
-  std::vector<std::string> pruned;
-  auto expired = [&](const std::unique_ptr<Task>& t) {
-    return t->stopped() && t->stopped_at && *t->stopped_at + retention <= now;
-  };
-  for (const auto& t : tasks_)
-    if (expired(t)) {
-      pruned.push_back(t->arn);
+std::vector<std::unique_ptr<Task>> TaskRegistry::prune(TimePoint now, Clock::duration retention) {
+  std::vector<std::unique_ptr<Task>> pruned;
+  std::vector<std::unique_ptr<Task>> kept;
+  for (auto& t : tasks_) {
+    if (t->stopped() && t->stopped_at && *t->stopped_at + retention <= now) {
       by_arn_.erase(t->arn);
+      pruned.push_back(std::move(t));
+    } else {
+      kept.push_back(std::move(t));
     }
-  if (!pruned.empty()) tasks_.erase(std::remove_if(tasks_.begin(), tasks_.end(), expired), tasks_.end());
+  }
+  tasks_ = std::move(kept);
   return pruned;
 }
 

@@ -61,16 +61,19 @@ struct TaskOverrides {
   const ContainerOverride* find(const std::string& name) const;
 };
 
-// The ENI of an awsvpc task (emulated; see task_network).
+// An awsvpcConfiguration, as RunTask, CreateService or UpdateService gave it.
+struct AwsVpcConfiguration {
+  std::vector<std::string> subnets, security_groups;
+  std::string assign_public_ip = "DISABLED";  // ENABLED | DISABLED
+};
+
+// The ENI attachment of an awsvpc task. The ENI itself (subnet, addresses, MAC, groups) is stored
+// once, in the VPC state: vpc::VpcState::enis while the task holds it (EC2 lists it), then
+// vpc::VpcState::released_enis once the task stopped (still described by DescribeTasks) until the
+// task is forgotten.
 struct NetworkAttachment {
-  std::string id;         // attachment id (UUID)
-  std::string subnet_id;  // as the caller named it
-  std::string pool_subnet_id;  // the subnet the address came from (the same id since EC2 is emulated)
-  std::string vpc_id;             // of that subnet
-  std::string availability_zone;  // of that subnet
-  std::string eni_id, mac_address, private_ipv4, private_dns_name;
-  std::string public_ipv4;  // assignPublicIp ENABLED: a loopback address of the task's own
-  std::vector<std::string> security_groups;
+  std::string id;      // attachment id (UUID)
+  std::string eni_id;  // eni-...
   AttachmentStatus status = AttachmentStatus::Precreated;
 };
 
@@ -90,6 +93,7 @@ struct Task {
   std::optional<std::string> cpu, memory;  // task size, as strings ("256")
   std::optional<int> ephemeral_storage_gib;
   std::string group, started_by, reference_id;
+  std::string service_name;  // the service that runs it (empty for RunTask's tasks)
   bool enable_execute_command = false;
   TaskOverrides overrides;
   std::optional<NetworkAttachment> attachment;
@@ -110,6 +114,9 @@ struct Task {
   // Bookkeeping (not on the wire).
   std::optional<TaskBucket> counted_bucket;
   bool failure_counted = false;  // a service deployment counted its stop as a failure
+  // What the TaskObservers were last told (see EcsProvider::publish_task_change).
+  bool observed_running = false, observed_stopping = false, observed_stopped = false;
+  HealthStatus observed_health = HealthStatus::Unknown;
   CapacityKind capacity_kind = CapacityKind::Fargate;
 
   bool stopped() const { return last_status == TaskStatus::Stopped; }
@@ -129,8 +136,8 @@ class TaskRegistry {
   // Every task in creation order.
   std::vector<Task*> all();
   std::vector<const Task*> all() const;
-  // Forgets STOPPED tasks whose stoppedAt is at least `retention` before `now`; returns their ARNs.
-  std::vector<std::string> prune(TimePoint now, Clock::duration retention);
+  // Forgets STOPPED tasks whose stoppedAt is at least `retention` before `now`; returns them.
+  std::vector<std::unique_ptr<Task>> prune(TimePoint now, Clock::duration retention);
   size_t size() const { return tasks_.size(); }
 
  private:

@@ -3,9 +3,8 @@
 // the IPAM are EC2's and live in api/vpc (VpcRegistry, shared with the EC2 provider); the names
 // ECS code used before that move are kept here as aliases.
 //
-// Public addresses (assignPublicIp ENABLED): each task gets a loopback address of its own,
-// 127.0.100.1 upward, on which its container ports are published; process-wide, since loopback
-// addresses are shared by every account and region.
+// Public addresses (assignPublicIp ENABLED): each task gets a loopback address of its own from the
+// VPC state's PublicAddressPool, on which its container ports are published.
 #include <optional>
 #include <string>
 
@@ -26,17 +25,6 @@ using vpc::private_dns_name;
 using vpc::stable_resource_id;
 using NetworkRegistry = vpc::VpcRegistry;
 
-// Loopback addresses 127.0.100.1 – 127.0.255.254 for tasks with assignPublicIp ENABLED.
-class PublicAddressPool {
- public:
-  PublicAddressPool();
-  std::optional<std::string> allocate();
-  void release(const std::string& ipv4);
-  void clear();
-  size_t used() const { return pool_.used(); }
-
- private:
-  AddressPool pool_;
-};
+using vpc::PublicAddressPool;
 
 }  // namespace ecslocal::api::ecs

@@ -4,6 +4,7 @@
 #include <set>
 #include <utility>
 
+#include "api/ecs/errors.hpp"
 #include "api/common/pagination.hpp"
 #include "api/ecs/arn.hpp"
 #include "api/ecs/provider.hpp"
@@ -16,7 +17,6 @@
 namespace ecslocal::api::ecs {
 namespace {
 
-constexpr const char* kInvalid = "InvalidParameterException";
 constexpr const char* kTaskNotFound = "The referenced task was not found.";
 constexpr const char* kStoppedByUser = "Task stopped by user";
 constexpr size_t kMaxDescribedTasks = 100;
@@ -48,7 +48,7 @@ bool listed(const Task& task, const ListTasksInput& in) {
   if (in.service_name) {
     const std::string& name = *in.service_name;
     const std::string service = name.rfind("arn:", 0) == 0 ? name.substr(name.rfind('/') + 1) : name;
-    if (task.group != "service:" + service) return false;
+    if (task.group != "service:" + service) return false;  // ECS filters on the group services give their tasks
   }
   return true;
 }
@@ -67,7 +67,7 @@ Json run_task(EcsProvider& provider, const RequestContext& ctx, Json& input) {
   const std::vector<Tag> tags = run_task_tags(state, in, td, cluster);
   auto [created, failures] = create_tasks(provider, state, ctx, cluster, td, in, placements, tags);
   Json tasks = Json::array();
-  for (const Task* task : created) tasks.push_back(task_to_json(*task, &state.tags.get(task->arn)));
+  for (const Task* task : created) tasks.push_back(task_to_json(*task, &state.tags.get(task->arn), provider.eni_of(*task)));
   for (Task* task : created) launch_task(provider, state, *task, td, ctx.now);
   return tasks_response(std::move(tasks), failures);
 }
@@ -78,18 +78,18 @@ Json stop_task(EcsProvider& provider, const RequestContext& ctx, Json& input) {
   const Cluster& cluster = require_active_cluster(state, ctx, in.cluster);
   if (in.reason) validate_stop_reason(*in.reason);
   Task* task = in.task.empty() ? nullptr : find_task(state, ctx, cluster, in.task);
-  if (!task) throw AwsError(kInvalid, kTaskNotFound);
+  if (!task) throw InvalidParameterException(kTaskNotFound);
   const std::string reason = in.reason && !in.reason->empty() ? *in.reason : kStoppedByUser;
   settle_task(provider, state, *task, request_stop(*task, StopCode::UserInitiated, reason, ctx.now));
-  return stop_task_response(task_to_json(*task, &state.tags.get(task->arn)));
+  return stop_task_response(task_to_json(*task, &state.tags.get(task->arn), provider.eni_of(*task)));
 }
 
 Json describe_tasks(EcsProvider& provider, const RequestContext& ctx, Json& input) {
   EcsState& state = task_state(provider, ctx);
   const DescribeTasksInput in = describe_tasks_input(input);
   const Cluster& cluster = require_active_cluster(state, ctx, in.cluster);
-  if (in.tasks.empty()) throw AwsError(kInvalid, "Tasks cannot be empty.");
-  if (in.tasks.size() > kMaxDescribedTasks) throw AwsError(kInvalid, "At most 100 tasks can be described at once.");
+  if (in.tasks.empty()) throw InvalidParameterException("Tasks cannot be empty.");
+  if (in.tasks.size() > kMaxDescribedTasks) throw InvalidParameterException("At most 100 tasks can be described at once.");
   Json tasks = Json::array();
   std::vector<TaskFailure> failures;
   std::set<std::string> seen;
@@ -98,7 +98,7 @@ Json describe_tasks(EcsProvider& provider, const RequestContext& ctx, Json& inpu
     const std::string arn = task ? task->arn : designated_arn(ctx, cluster, item);
     if (!seen.insert(arn).second) continue;
     if (task)
-      tasks.push_back(task_to_json(*task, in.include_tags ? &state.tags.get(task->arn) : nullptr));
+      tasks.push_back(task_to_json(*task, in.include_tags ? &state.tags.get(task->arn) : nullptr, provider.eni_of(*task)));
     else
       failures.push_back({arn, "MISSING", ""});
   }
@@ -109,10 +109,14 @@ Json list_tasks(EcsProvider& provider, const RequestContext& ctx, Json& input) {
   EcsState& state = task_state(provider, ctx);
   const ListTasksInput in = list_tasks_input(input);
   const Cluster& cluster = require_active_cluster(state, ctx, in.cluster);
-  std::vector<std::string> arns;
+  std::vector<std::string> arns, keys;  // in creation order
   for (const Task* task : std::as_const(state.tasks).all())
-    if (task->cluster_name == cluster.name && listed(*task, in)) arns.push_back(task->arn);
-  const Page page = paginate(arns.size(), in.next_token, in.max_results, kMaxListedTasks, kMaxListedTasks, kInvalid);
+    if (task->cluster_name == cluster.name && listed(*task, in)) {
+      arns.push_back(task->arn);
+      keys.push_back(sequence_key(task->sequence));
+    }
+  const Page page =
+      paginate(keys, {in.next_token, in.max_results, kMaxListedTasks, kMaxListedTasks, InvalidParameterException::kCode});
   return list_tasks_response({arns.begin() + page.begin, arns.begin() + page.end}, page.next_token);
 }
 
@@ -121,22 +125,19 @@ Json list_tasks(EcsProvider& provider, const RequestContext& ctx, Json& input) {
 void resolve_task_for_tags(EcsState& state, const RequestContext&, const Arn& arn, TagAccess access) {
   const std::string text = "arn:" + arn.partition + ":" + arn.service + ":" + arn.region + ":" + arn.account + ":" + arn.resource;
   const Task* task = state.tasks.find_by_arn(text);
-  if (!task) throw AwsError(kInvalid, kTaskNotFound);
+  if (!task) throw InvalidParameterException(kTaskNotFound);
   if (task->stopped() && access == TagAccess::Write)
-    throw AwsError(kInvalid, "The specified task is stopped. Specify a running task and try again.");
+    throw InvalidParameterException("The specified task is stopped. Specify a running task and try again.");
 }
 
 }  // namespace
 
 void register_task_operations(EcsProvider& provider, OperationTable& table) {
-  auto bind = [&provider](Json (*handler)(EcsProvider&, const RequestContext&, Json&)) {
-    return [&provider, handler](const RequestContext& ctx, Json& input) { return handler(provider, ctx, input); };
-  };
-  table["RunTask"] = bind(run_task);
-  table["StopTask"] = bind(stop_task);
-  table["DescribeTasks"] = bind(describe_tasks);
-  table["ListTasks"] = bind(list_tasks);
-  register_tag_resolver("task", resolve_task_for_tags);
+  bind_operation(table, "RunTask", provider, run_task);
+  bind_operation(table, "StopTask", provider, stop_task);
+  bind_operation(table, "DescribeTasks", provider, describe_tasks);
+  bind_operation(table, "ListTasks", provider, list_tasks);
+  provider.register_tag_resolver("task", resolve_task_for_tags);
 }
 
 }  // namespace ecslocal::api::ecs

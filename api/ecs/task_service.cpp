@@ -17,15 +17,58 @@ runtime::TaskEvent task_event(runtime::TaskEvent::Kind kind, const Task& task, c
   return event;
 }
 
+// The ENI leaves EC2's list (kept, released, for DescribeTasks) and gives back its addresses.
 void release_addresses(EcsProvider& provider, const Task& task) {
   if (!task.attachment) return;
-  const auto& eni = *task.attachment;
   vpc::VpcRegistry& networks = provider.networks();
   vpc::VpcState& state = networks.at(task.account_id, task.region);
-  if (!eni.private_ipv4.empty()) networks.release(state, eni.pool_subnet_id, eni.private_ipv4);
-  state.enis.erase(eni.eni_id);
-  state.tags.erase(eni.eni_id);
-  if (!eni.public_ipv4.empty()) provider.public_ips().release(eni.public_ipv4);
+  auto it = state.enis.find(task.attachment->eni_id);
+  if (it == state.enis.end()) return;
+  const vpc::NetworkInterface& eni = it->second;
+  if (!eni.private_ipv4.empty()) networks.release(state, eni.subnet_id, eni.private_ipv4, task.arn);
+  if (!eni.public_ipv4.empty()) networks.public_ips().release(eni.public_ipv4, task.arn);
+  state.tags.erase(eni.id);
+  state.released_enis[eni.id] = std::move(it->second);
+  state.enis.erase(it);
+}
+
+// What the runtime found: the MAC of the pause container, and the address it really got (another
+// process's container may have held the planned one: the runtime then took the next free one).
+void record_network(EcsProvider& provider, Task& task, const runtime::TaskEvent& event) {
+  if (!task.attachment) return;
+  vpc::VpcRegistry& networks = provider.networks();
+  vpc::VpcState& state = networks.at(task.account_id, task.region);
+  auto it = state.enis.find(task.attachment->eni_id);
+  if (it == state.enis.end()) return;
+  vpc::NetworkInterface& eni = it->second;
+  if (!event.mac_address.empty()) eni.mac_address = event.mac_address;
+  if (!event.ipv4_address.empty() && event.ipv4_address != eni.private_ipv4) {
+    networks.claim(state, eni.subnet_id, event.ipv4_address, task.arn);
+    networks.release(state, eni.subnet_id, eni.private_ipv4, task.arn);
+    eni.private_ipv4 = event.ipv4_address;
+    eni.private_dns_name = vpc::private_dns_name(task.region, event.ipv4_address);
+  }
+}
+
+// Tells the observers what changed since they were last told.
+void publish_changes(const EcsProvider& provider, Task& task) {
+  if (!task.observed_running && task.last_status == TaskStatus::Running && !task.stopped()) {
+    task.observed_running = true;
+    task.observed_health = task.health;
+    provider.publish_task_change(TaskChange::Running, task);
+  }
+  if (task.observed_running && !task.observed_stopping && task.health != task.observed_health && !task.stopped()) {
+    task.observed_health = task.health;
+    provider.publish_task_change(TaskChange::HealthChanged, task);
+  }
+  if (!task.observed_stopping && (task.desired_status == DesiredStatus::Stopped || task.last_status > TaskStatus::Running)) {
+    task.observed_stopping = true;
+    provider.publish_task_change(TaskChange::Stopping, task);
+  }
+  if (!task.observed_stopped && task.stopped()) {
+    task.observed_stopped = true;
+    provider.publish_task_change(TaskChange::Stopped, task);
+  }
 }
 
 }  // namespace
@@ -43,6 +86,7 @@ void sync_cluster_usage(EcsState& state, Task& task) {
 void settle_task(EcsProvider& provider, EcsState& state, Task& task, const LifecycleOutcome& outcome) {
   sync_cluster_usage(state, task);
   if (outcome.reached_stopped) release_addresses(provider, task);
+  publish_changes(provider, task);
   if (!outcome.stop_runtime) return;
   if (runtime::TaskRuntime* runtime = provider.task_runtime()) {
     runtime->stop(task.arn);
@@ -68,12 +112,18 @@ void launch_task(EcsProvider& provider, EcsState& state, Task& task, const TaskD
     return;
   }
   const vpc::VpcState& networks = provider.networks().at(task.account_id, task.region);
-  const vpc::Vpc* vpc = task.attachment ? networks.find_vpc(task.attachment->vpc_id) : nullptr;
-  runtime->launch(build_task_spec(task, definition, vpc ? *vpc : networks.default_vpc()));
+  const vpc::NetworkInterface* eni = provider.eni_of(task);
+  const vpc::Vpc* vpc = eni ? networks.find_vpc(eni->vpc_id) : nullptr;
+  runtime->launch(build_task_spec(task, definition, vpc ? *vpc : networks.default_vpc(), eni));
 }
 
 void prune_stopped_tasks(EcsProvider& provider, EcsState& state, TimePoint now) {
-  for (const auto& arn : state.tasks.prune(now, provider.task_retention())) state.tags.erase(arn);
+  for (const auto& task : state.tasks.prune(now, provider.task_retention())) {
+    state.tags.erase(task->arn);
+    if (task->attachment)
+      if (vpc::VpcState* networks = provider.networks().states().find(task->account_id, task->region))
+        networks->released_enis.erase(task->attachment->eni_id);
+  }
 }
 
 void EcsProvider::on_task_event(const runtime::TaskEvent& event) {
@@ -82,21 +132,16 @@ void EcsProvider::on_task_event(const runtime::TaskEvent& event) {
   EcsState* state = store_.find(arn->account, arn->region);
   Task* task = state ? state->tasks.find_by_arn(event.key) : nullptr;
   if (!task) return;  // pruned, reset, or not ours
+  if (event.kind == runtime::TaskEvent::Kind::NetworkReady) record_network(*this, *task, event);
   settle_task(*this, *state, *task, apply_task_event(*task, event));
-  if (event.kind == runtime::TaskEvent::Kind::NetworkReady && task->attachment) {
-    // EC2 shows the MAC the pause container got.
-    auto& enis = networks().at(task->account_id, task->region).enis;
-    if (auto it = enis.find(task->attachment->eni_id); it != enis.end()) it->second.mac_address = task->attachment->mac_address;
-  }
   // Edge-triggered: the task's service reacts now, not at the next tick.
-  constexpr std::string_view kServiceGroup = "service:";
-  if (task->group.rfind(kServiceGroup, 0) == 0)
-    if (EcsService* service = state->services.find(task->cluster_name, task->group.substr(kServiceGroup.size())))
+  if (!task->service_name.empty())
+    if (EcsService* service = state->services.find(task->cluster_name, task->service_name))
       reconcile_service(*this, *state, *service, event.at);
 }
 
 void EcsProvider::tick(Clock::time_point now) {
-  store_.for_each([&](EcsState& state) {
+  store_.for_each([&](const std::string&, const std::string&, EcsState& state) {
     for (const auto& arn : state.services.prune(now, task_retention_)) state.tags.erase(arn);
     prune_stopped_tasks(*this, state, now);
     for (EcsService* service : state.services.all()) reconcile_service(*this, state, *service, now);

@@ -69,7 +69,7 @@ runtime::Labels container_labels(const Task& task, const ContainerDefinition& de
   return out;
 }
 
-runtime::Labels task_labels(const Task& task, const vpc::Vpc& vpc) {
+runtime::Labels task_labels(const Task& task, const vpc::Vpc& vpc, const vpc::NetworkInterface* eni) {
   runtime::Labels out;
   put(out, labels::managed, std::string(labels::managed_value));
   put(out, labels::task_arn, task.arn);
@@ -78,8 +78,8 @@ runtime::Labels task_labels(const Task& task, const vpc::Vpc& vpc) {
   put(out, labels::region, task.region);
   put(out, labels::task_definition, task.task_definition_arn);
   put(out, labels::vpc, vpc.id);
-  if (task.attachment) put(out, labels::subnet, task.attachment->pool_subnet_id);
-  if (task.group.rfind("service:", 0) == 0) put(out, labels::service, task.group.substr(8));
+  if (eni) put(out, labels::subnet, eni->subnet_id);
+  if (!task.service_name.empty()) put(out, labels::service, task.service_name);
   return out;
 }
 
@@ -164,7 +164,8 @@ runtime::TaskContainerSpec container_spec(const Task& task, const Container& c, 
   return spec;
 }
 
-runtime::TaskNetworkSpec network_spec(const Task& task, const TaskDefinition& td, const vpc::Vpc& vpc) {
+runtime::TaskNetworkSpec network_spec(const Task& task, const TaskDefinition& td, const vpc::Vpc& vpc,
+                                      const vpc::NetworkInterface* found) {
   runtime::TaskNetworkSpec net;
   net.network = vpc.docker_network();
   net.cidr = vpc.cidr();
@@ -173,8 +174,8 @@ runtime::TaskNetworkSpec network_spec(const Task& task, const TaskDefinition& td
   put(net.network_labels, labels::vpc, vpc.id);
   put(net.network_labels, labels::account, task.account_id);
   put(net.network_labels, labels::region, task.region);
-  if (!task.attachment) return net;
-  const auto& eni = *task.attachment;
+  if (!found) return net;
+  const auto& eni = *found;
   net.ipv4_address = eni.private_ipv4;
   net.hostname = eni.private_dns_name;
   if (!eni.private_dns_name.empty()) net.extra_hosts.push_back(eni.private_dns_name + ":" + eni.private_ipv4);
@@ -198,11 +199,12 @@ std::string task_volume_name(const Task& task, const std::string& volume_name) {
   return "ecslocal-" + task.id + "-" + volume_name;
 }
 
-runtime::TaskSpec build_task_spec(const Task& task, const TaskDefinition& td, const vpc::Vpc& vpc) {
+runtime::TaskSpec build_task_spec(const Task& task, const TaskDefinition& td, const vpc::Vpc& vpc,
+                                  const vpc::NetworkInterface* eni) {
   runtime::TaskSpec spec;
   spec.key = task.arn;
-  spec.labels = task_labels(task, vpc);
-  spec.network = network_spec(task, td, vpc);
+  spec.labels = task_labels(task, vpc, eni);
+  spec.network = network_spec(task, td, vpc, eni);
   const auto direct = mount_points(task, td);
   std::set<std::string> volumes;
   for (const auto& [name, mounts] : direct)

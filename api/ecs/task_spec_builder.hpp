@@ -31,10 +31,13 @@
 
 namespace ecslocal::api::ecs {
 
-// `vpc`: the VPC of the task's subnet (its Docker bridge, CIDR and gateway).
-runtime::TaskSpec build_task_spec(const Task& task, const TaskDefinition& definition, const vpc::Vpc& vpc);
-inline runtime::TaskSpec build_task_spec(const Task& task, const TaskDefinition& definition, const DefaultVpc& vpc) {
-  return build_task_spec(task, definition, vpc.vpc());
+// `vpc`: the VPC of the task's subnet (its Docker bridge, CIDR and gateway); `eni`: the task's ENI
+// (addresses), null for a task without one.
+runtime::TaskSpec build_task_spec(const Task& task, const TaskDefinition& definition, const vpc::Vpc& vpc,
+                                  const vpc::NetworkInterface* eni);
+inline runtime::TaskSpec build_task_spec(const Task& task, const TaskDefinition& definition, const DefaultVpc& vpc,
+                                         const vpc::NetworkInterface* eni) {
+  return build_task_spec(task, definition, vpc.vpc(), eni);
 }
 
 // Why ecslocal cannot start this definition's containers as ECS would (secrets and S3 environment

@@ -1,3 +1,4 @@
+#include "api/ecs/errors.hpp"
 #include "api/ecs/task_validation.hpp"
 
 #include <algorithm>
@@ -11,7 +12,6 @@
 namespace ecslocal::api::ecs {
 namespace {
 
-constexpr const char* kInvalid = "InvalidParameterException";
 constexpr size_t kMaxSubnets = 16;
 constexpr size_t kMaxSecurityGroups = 5;
 constexpr size_t kMaxOverridesLength = 8192;
@@ -22,7 +22,7 @@ constexpr int kMinContainerMemory = 6;
 const char* const kFargatePlatformVersions[] = {"LATEST", "1.4.0", "1.3.0", "1.2.0", "1.1.0", "1.0.0"};
 constexpr const char* kLatestPlatformVersion = "1.4.0";
 
-[[noreturn]] void invalid(const std::string& message) { throw AwsError(kInvalid, message); }
+[[noreturn]] void invalid(const std::string& message) { throw InvalidParameterException(message); }
 
 bool is_fargate_provider(const std::string& name) { return name == "FARGATE" || name == "FARGATE_SPOT"; }
 
@@ -95,7 +95,7 @@ void validate_task_size_overrides(RunTaskInput& in, const TaskDefinition& td) {
   const int cpu = ov.cpu ? parse_size(*ov.cpu) : td.cpu.value_or(0);
   const int memory = ov.memory ? parse_size(*ov.memory) : td.memory.value_or(0);
   if ((ov.cpu || ov.memory) && !fargate_size_supported(cpu, memory))
-    throw AwsError("ClientException", "No Fargate configuration exists for given values: " + std::to_string(cpu) + " CPU, " +
+    throw ClientException("No Fargate configuration exists for given values: " + std::to_string(cpu) + " CPU, " +
                                           std::to_string(memory) + " memory. See the Amazon ECS documentation for the valid values.");
   if (ov.ephemeral_storage_gib && (*ov.ephemeral_storage_gib < kMinEphemeralGiB || *ov.ephemeral_storage_gib > kMaxEphemeralGiB))
     invalid("The ephemeral storage size must be between 21 and 200 GiB.");
@@ -111,14 +111,14 @@ std::string resolve_platform_version(const std::optional<std::string>& requested
   const std::string version = requested.value_or("LATEST");
   if (std::find(std::begin(kFargatePlatformVersions), std::end(kFargatePlatformVersions), version) ==
       std::end(kFargatePlatformVersions))
-    throw AwsError("PlatformUnknownException", "The specified platform version does not exist.");
+    throw PlatformUnknownException("The specified platform version does not exist.");
   return version == "LATEST" ? kLatestPlatformVersion : version;
 }
 
 const TaskDefinition& resolve_definition_for_run(const EcsState& state, const std::string& reference) {
   const TaskDefinition* td = state.task_definitions.resolve(reference);
-  if (!td) throw AwsError("ClientException", "Unable to describe task definition.");
-  if (!td->active()) throw AwsError("ClientException", "TaskDefinition is inactive");
+  if (!td) throw ClientException("Unable to describe task definition.");
+  if (!td->active()) throw ClientException("TaskDefinition is inactive");
   return *td;
 }
 
@@ -153,7 +153,7 @@ void validate_network_configuration(const RunTaskInput& in, const TaskDefinition
     return;
   }
   if (!in.awsvpc) invalid("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
-  const AwsVpcInput& vpc = *in.awsvpc;
+  const AwsVpcConfiguration& vpc = *in.awsvpc;
   if (vpc.subnets.empty()) invalid("subnets can not be empty.");
   if (vpc.subnets.size() > kMaxSubnets) invalid("subnets can have at most 16 items.");
   if (vpc.security_groups.size() > kMaxSecurityGroups) invalid("securityGroups can have at most 5 items.");
@@ -166,7 +166,7 @@ void validate_network_configuration(const RunTaskInput& in, const TaskDefinition
               "' is malformed");
 }
 
-void check_network_resources(const vpc::VpcState& networks, AwsVpcInput& vpc) {
+void check_network_resources(const vpc::VpcState& networks, AwsVpcConfiguration& vpc) {
   std::string vpc_id;
   for (const auto& id : vpc.subnets) {
     const vpc::Subnet* subnet = networks.find_subnet(id);

@@ -49,7 +49,7 @@ void validate_network_configuration(const RunTaskInput& in, const TaskDefinition
 // CreateService, after validate_network_configuration): every subnet and security group exists,
 // the subnets share one VPC and the groups are in it (InvalidParameterException otherwise, with
 // the EC2 error ECS quotes). No security group given: the VPC's default group is filled in.
-void check_network_resources(const vpc::VpcState& networks, AwsVpcInput& vpc);
+void check_network_resources(const vpc::VpcState& networks, AwsVpcConfiguration& vpc);
 
 // Overrides: ≤8192 characters, container names known and named, sizes sane; task cpu/memory
 // normalised in place ("1 vCPU" → "1024") and checked against Fargate's sizes; ephemeral storage

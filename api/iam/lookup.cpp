@@ -11,8 +11,8 @@ Role& require_role(IamState& state, const std::string& name) {
   return *role;
 }
 
-Page iam_page(size_t total, const IamRequest& request) {
-  return paginate(total, request.marker, request.max_items, 100, 1000, "ValidationError");
+Page iam_page(const std::vector<std::string>& keys, const IamRequest& request) {
+  return paginate(keys, {request.marker, request.max_items, 100, 1000, "ValidationError"});
 }
 
 const ManagedPolicy* find_managed_policy(const IamState& state, const std::string& arn) {
@@ -26,7 +26,7 @@ void validate_policy_arn(const std::string& arn) {
   const auto colon = arn.find(':', head.size());
   if (arn.rfind(head, 0) != 0 || colon == std::string::npos || arn.compare(colon + 1, 7, "policy/") != 0 ||
       arn.size() <= colon + 8)
-    throw invalid_input("ARN " + arn + " is not valid.");
+    throw InvalidInputException("ARN " + arn + " is not valid.");
 }
 
 }  // namespace ecslocal::api::iam

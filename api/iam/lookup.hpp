@@ -11,8 +11,9 @@ namespace ecslocal::api::iam {
 // The role of that name (any case), or NoSuchEntity.
 Role& require_role(IamState& state, const std::string& name);
 
-// IAM paging: MaxItems defaults to 100; the marker is opaque to clients.
-Page iam_page(size_t total, const IamRequest& request);
+// IAM paging: MaxItems defaults to 100; the marker names the last item returned (see
+// api/common/pagination.hpp). `keys` ascending, one per listed item.
+Page iam_page(const std::vector<std::string>& keys, const IamRequest& request);
 
 // Managed policies by ARN, as a role in `state`'s account sees them: AWS's, then its own.
 const ManagedPolicy* find_managed_policy(const IamState& state, const std::string& arn);

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "api/common/account_region_store.hpp"
+
 namespace ecslocal::api::iam {
 
 using Clock = std::chrono::system_clock;
@@ -42,18 +44,8 @@ struct IamState {
   int attachment_count(const std::string& arn) const;
 };
 
-class IamStore {
- public:
-  IamState& at(const std::string& account_id) { return states_[account_id]; }
-  IamState* find(const std::string& account_id) {
-    auto it = states_.find(account_id);
-    return it == states_.end() ? nullptr : &it->second;
-  }
-  void clear() { states_.clear(); }
-
- private:
-  std::map<std::string, IamState> states_;
-};
+// IAM is global: one state per account, under kGlobalRegion.
+using IamStore = AccountRegionStore<IamState>;
 
 std::string lower(std::string text);
 

@@ -14,7 +14,7 @@ namespace {
 const ManagedPolicy& require_policy(const IamState& state, const std::string& arn) {
   validate_policy_arn(arn);
   const ManagedPolicy* policy = find_managed_policy(state, arn);
-  if (!policy) throw no_such_entity("Policy " + arn + " was not found.");
+  if (!policy) throw NoSuchEntityException("Policy " + arn + " was not found.");
   return *policy;
 }
 
@@ -26,7 +26,7 @@ Json create_policy(IamProvider& provider, const RequestContext& ctx, Json& input
   validate_path(path, "path");
   validate_policy_document(r.policy_document);
   if (state.policies.count(lower(r.policy_name)))
-    throw entity_already_exists("A policy called " + r.policy_name + " already exists. Duplicate names are not allowed.");
+    throw EntityAlreadyExistsException("A policy called " + r.policy_name + " already exists. Duplicate names are not allowed.");
   ManagedPolicy policy;
   policy.name = r.policy_name;
   policy.path = path;
@@ -50,7 +50,7 @@ Json get_policy_version(IamProvider& provider, const RequestContext& ctx, Json& 
   IamRequest r = iam_request_from_json(input);
   const ManagedPolicy& policy = require_policy(provider.state(ctx), r.policy_arn);
   if (r.version_id != "v1")
-    throw no_such_entity("Policy " + policy.arn + " version " + r.version_id + " does not exist or is not attachable.");
+    throw NoSuchEntityException("Policy " + policy.arn + " version " + r.version_id + " does not exist or is not attachable.");
   return policy_version_response(policy);
 }
 
@@ -73,16 +73,18 @@ Json list_policies(IamProvider& provider, const RequestContext& ctx, Json& input
     for (const auto& p : aws_managed_policies()) consider(p);
   if (scope != "AWS")
     for (const auto& [_, p] : state.policies) consider(p);
-  std::stable_sort(listed.begin(), listed.end(),
-                   [](const auto& a, const auto& b) { return lower(a.first->name) < lower(b.first->name); });
-  return list_policies_response(listed, iam_page(listed.size(), r));
+  auto key = [](const ManagedPolicy& p) { return lower(p.name) + '\x01' + p.arn; };
+  std::sort(listed.begin(), listed.end(), [&](const auto& a, const auto& b) { return key(*a.first) < key(*b.first); });
+  std::vector<std::string> keys;
+  for (const auto& [p, count] : listed) keys.push_back(key(*p));
+  return list_policies_response(listed, iam_page(keys, r));
 }
 
 Json delete_policy(IamProvider& provider, const RequestContext& ctx, Json& input) {
   auto& state = provider.state(ctx);
   const ManagedPolicy& policy = require_policy(state, iam_request_from_json(input).policy_arn);
-  if (policy.aws_managed) throw invalid_input("Policy " + policy.arn + " is an AWS managed policy and cannot be deleted.");
-  if (state.attachment_count(policy.arn) > 0) throw delete_conflict("Cannot delete a policy attached to entities.");
+  if (policy.aws_managed) throw InvalidInputException("Policy " + policy.arn + " is an AWS managed policy and cannot be deleted.");
+  if (state.attachment_count(policy.arn) > 0) throw DeleteConflictException("Cannot delete a policy attached to entities.");
   state.policies.erase(lower(policy.name));
   return Json::object();
 }
@@ -90,15 +92,12 @@ Json delete_policy(IamProvider& provider, const RequestContext& ctx, Json& input
 }  // namespace
 
 void register_policy_operations(IamProvider& provider, OperationTable& table) {
-  auto bind = [&provider](Json (*fn)(IamProvider&, const RequestContext&, Json&)) {
-    return [&provider, fn](const RequestContext& ctx, Json& input) { return fn(provider, ctx, input); };
-  };
-  table["CreatePolicy"] = bind(create_policy);
-  table["GetPolicy"] = bind(get_policy);
-  table["GetPolicyVersion"] = bind(get_policy_version);
-  table["ListPolicyVersions"] = bind(list_policy_versions);
-  table["ListPolicies"] = bind(list_policies);
-  table["DeletePolicy"] = bind(delete_policy);
+  bind_operation(table, "CreatePolicy", provider, create_policy);
+  bind_operation(table, "GetPolicy", provider, get_policy);
+  bind_operation(table, "GetPolicyVersion", provider, get_policy_version);
+  bind_operation(table, "ListPolicyVersions", provider, list_policy_versions);
+  bind_operation(table, "ListPolicies", provider, list_policies);
+  bind_operation(table, "DeletePolicy", provider, delete_policy);
 }
 
 }  // namespace ecslocal::api::iam

@@ -6,23 +6,32 @@
 
 #include "api/common/ids.hpp"
 #include "api/iam/model.hpp"
+#include "api/ports/identity.hpp"
+#include "api/ports/ports.hpp"
 #include "api/service.hpp"
 
 namespace ecslocal::api::iam {
 
-class IamProvider : public Service {
+class IamProvider : public Service, public RoleDirectory {
  public:
   explicit IamProvider(std::shared_ptr<IdSource> ids = std::make_shared<IdSource>());
 
   std::string_view name() const override { return "iam"; }
   const protocol::ServiceModel& model() const override;
   const OperationTable& operations() const override { return table_; }
-  void reset() override { store_.clear(); }
   std::string validation_error_code() const override { return "ValidationError"; }
 
+  // ---- Service lifecycle ----
+  void provide(Ports& ports) override;
+  Json snapshot() const override;
+  void restore(const Json& snapshot) override;
+  Json state_view(const StateViewQuery& query) const override;
+  void on_reset() override { store_.clear(); }
+
+  // ---- RoleDirectory (STS, ECS task roles) ----
+  std::optional<RoleInfo> find_role(const std::string& account_id, const std::string& name) const override;
+
   IamState& state(const RequestContext& ctx) { return store_.at(ctx.account_id); }
-  // For STS: the role of that name in that account, if any.
-  const Role* find_role(const std::string& account_id, const std::string& role_name);
   IdSource& ids() { return *ids_; }
 
  private:

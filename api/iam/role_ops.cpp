@@ -17,7 +17,7 @@ constexpr size_t kMaxTags = 50;
 void check_max_session_duration(const std::optional<int>& seconds) {
   // The model says 3600-43200 already; kept here so the rule is visible where it applies.
   if (seconds && (*seconds < 3600 || *seconds > 43200))
-    throw AwsError("ValidationError", "The requested MaxSessionDuration is outside the allowed range of 3600 to 43200 seconds.");
+    throw validation_error("The requested MaxSessionDuration is outside the allowed range of 3600 to 43200 seconds.");
 }
 
 // Tags with the same key replace the old value; the result may hold at most 50.
@@ -30,7 +30,7 @@ void merge_tags(Tags& tags, const Tags& added) {
     else
       merged.emplace_back(k, v);
   }
-  if (merged.size() > kMaxTags) throw limit_exceeded("The number of tags has reached the maximum limit.");
+  if (merged.size() > kMaxTags) throw LimitExceededException("The number of tags has reached the maximum limit.");
   tags = std::move(merged);
 }
 
@@ -45,9 +45,9 @@ Json create_role(IamProvider& provider, const RequestContext& ctx, Json& input) 
   if (r.permissions_boundary) {
     validate_policy_arn(*r.permissions_boundary);
     if (!find_managed_policy(state, *r.permissions_boundary))
-      throw no_such_entity("Scope ARN: " + *r.permissions_boundary + " does not exist or is not attachable.");
+      throw NoSuchEntityException("Scope ARN: " + *r.permissions_boundary + " does not exist or is not attachable.");
   }
-  if (state.find_role(r.role_name)) throw entity_already_exists("Role with name " + r.role_name + " already exists.");
+  if (state.find_role(r.role_name)) throw EntityAlreadyExistsException("Role with name " + r.role_name + " already exists.");
   Role role;
   role.name = r.role_name;
   role.path = path;
@@ -71,9 +71,13 @@ Json list_roles(IamProvider& provider, const RequestContext& ctx, Json& input) {
   IamRequest r = iam_request_from_json(input);
   const std::string prefix = r.path_prefix.value_or("/");
   std::vector<const Role*> roles;
-  for (const auto& [_, role] : provider.state(ctx).roles)
-    if (role.path.rfind(prefix, 0) == 0) roles.push_back(&role);
-  return list_roles_response(roles, iam_page(roles.size(), r));
+  std::vector<std::string> keys;  // the lower-cased names the map is sorted by
+  for (const auto& [key, role] : provider.state(ctx).roles)
+    if (role.path.rfind(prefix, 0) == 0) {
+      roles.push_back(&role);
+      keys.push_back(key);
+    }
+  return list_roles_response(roles, iam_page(keys, r));
 }
 
 Json update_role(IamProvider& provider, const RequestContext& ctx, Json& input) {
@@ -96,8 +100,8 @@ Json update_assume_role_policy(IamProvider& provider, const RequestContext& ctx,
 Json delete_role(IamProvider& provider, const RequestContext& ctx, Json& input) {
   auto& state = provider.state(ctx);
   Role& role = require_role(state, iam_request_from_json(input).role_name);
-  if (!role.attached_policy_arns.empty()) throw delete_conflict("Cannot delete entity, must detach all policies first.");
-  if (!role.inline_policies.empty()) throw delete_conflict("Cannot delete entity, must delete policies first.");
+  if (!role.attached_policy_arns.empty()) throw DeleteConflictException("Cannot delete entity, must detach all policies first.");
+  if (!role.inline_policies.empty()) throw DeleteConflictException("Cannot delete entity, must delete policies first.");
   state.roles.erase(lower(role.name));
   return Json::object();
 }
@@ -117,25 +121,25 @@ Json untag_role(IamProvider& provider, const RequestContext& ctx, Json& input) {
 
 Json list_role_tags(IamProvider& provider, const RequestContext& ctx, Json& input) {
   IamRequest r = iam_request_from_json(input);
-  const Tags& tags = require_role(provider.state(ctx), r.role_name).tags;
-  return list_role_tags_response(tags, iam_page(tags.size(), r));
+  Tags tags = require_role(provider.state(ctx), r.role_name).tags;
+  std::sort(tags.begin(), tags.end());  // by key (unique): the page keys
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : tags) keys.push_back(key);
+  return list_role_tags_response(tags, iam_page(keys, r));
 }
 
 }  // namespace
 
 void register_role_operations(IamProvider& provider, OperationTable& table) {
-  auto bind = [&provider](Json (*fn)(IamProvider&, const RequestContext&, Json&)) {
-    return [&provider, fn](const RequestContext& ctx, Json& input) { return fn(provider, ctx, input); };
-  };
-  table["CreateRole"] = bind(create_role);
-  table["GetRole"] = bind(get_role);
-  table["ListRoles"] = bind(list_roles);
-  table["UpdateRole"] = bind(update_role);
-  table["UpdateAssumeRolePolicy"] = bind(update_assume_role_policy);
-  table["DeleteRole"] = bind(delete_role);
-  table["TagRole"] = bind(tag_role);
-  table["UntagRole"] = bind(untag_role);
-  table["ListRoleTags"] = bind(list_role_tags);
+  bind_operation(table, "CreateRole", provider, create_role);
+  bind_operation(table, "GetRole", provider, get_role);
+  bind_operation(table, "ListRoles", provider, list_roles);
+  bind_operation(table, "UpdateRole", provider, update_role);
+  bind_operation(table, "UpdateAssumeRolePolicy", provider, update_assume_role_policy);
+  bind_operation(table, "DeleteRole", provider, delete_role);
+  bind_operation(table, "TagRole", provider, tag_role);
+  bind_operation(table, "UntagRole", provider, untag_role);
+  bind_operation(table, "ListRoleTags", provider, list_role_tags);
 }
 
 }  // namespace ecslocal::api::iam

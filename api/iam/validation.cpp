@@ -9,21 +9,15 @@ namespace ecslocal::api::iam {
 namespace {
 
 [[noreturn]] void pattern_error(const std::string& value, const char* member, const char* pattern) {
-  throw AwsError("ValidationError", "1 validation error detected: Value '" + value + "' at '" + member +
+  throw validation_error("1 validation error detected: Value '" + value + "' at '" + member +
                                         "' failed to satisfy constraint: Member must satisfy regular expression pattern: " +
                                         pattern);
 }
 
 }  // namespace
 
-AwsError iam_error(const char* shape_name, const std::string& message) {
-  const auto* shape = protocol::ServiceModel::get("iam").find_shape(shape_name);
-  if (!shape || shape->error_code.empty()) return AwsError(shape_name, message);
-  return AwsError(shape->error_code, message, shape->http_status ? shape->http_status : 400);
-}
-
 AwsError role_not_found(const std::string& role_name) {
-  return no_such_entity("The role with name " + role_name + " cannot be found.");
+  return NoSuchEntityException("The role with name " + role_name + " cannot be found.");
 }
 
 void validate_name(const std::string& value, const char* member) {
@@ -44,8 +38,8 @@ void validate_path(const std::string& value, const char* member) {
 
 void validate_policy_document(const std::string& document) {
   auto parsed = nlohmann::json::parse(document, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded() || !parsed.is_object()) throw malformed_policy("This policy contains invalid Json");
-  if (!parsed.contains("Statement")) throw malformed_policy("Syntax errors in policy.");
+  if (parsed.is_discarded() || !parsed.is_object()) throw MalformedPolicyDocumentException("This policy contains invalid Json");
+  if (!parsed.contains("Statement")) throw MalformedPolicyDocumentException("Syntax errors in policy.");
 }
 
 std::string iam_unique_id(IdSource& ids, const std::string& prefix) {

@@ -4,19 +4,12 @@
 #include <string>
 
 #include "api/common/ids.hpp"
-#include "api/protocol/aws_error.hpp"
+#include "api_errors/iam_errors.hpp"
 
 namespace ecslocal::api::iam {
 
-// An error of the IAM model by shape name ("NoSuchEntityException" -> NoSuchEntity, 404).
-AwsError iam_error(const char* shape_name, const std::string& message);
-
-inline AwsError no_such_entity(const std::string& m) { return iam_error("NoSuchEntityException", m); }
-inline AwsError entity_already_exists(const std::string& m) { return iam_error("EntityAlreadyExistsException", m); }
-inline AwsError delete_conflict(const std::string& m) { return iam_error("DeleteConflictException", m); }
-inline AwsError malformed_policy(const std::string& m) { return iam_error("MalformedPolicyDocumentException", m); }
-inline AwsError invalid_input(const std::string& m) { return iam_error("InvalidInputException", m); }
-inline AwsError limit_exceeded(const std::string& m) { return iam_error("LimitExceededException", m); }
+// The query protocol's ValidationError (not an error shape of the model).
+inline AwsError validation_error(const std::string& m) { return AwsError("ValidationError", m); }
 
 AwsError role_not_found(const std::string& role_name);
 

@@ -144,8 +144,8 @@ Json get_log_events(LogsProvider& provider, const RequestContext& ctx, Json& inp
 }  // namespace
 
 void register_event_operations(LogsProvider& p, OperationTable& table) {
-  table["PutLogEvents"] = [&p](const RequestContext& ctx, Json& in) { return put_log_events(p, ctx, in); };
-  table["GetLogEvents"] = [&p](const RequestContext& ctx, Json& in) { return get_log_events(p, ctx, in); };
+  bind_operation(table, "PutLogEvents", p, put_log_events);
+  bind_operation(table, "GetLogEvents", p, get_log_events);
 }
 
 }  // namespace ecslocal::api::logs

@@ -113,7 +113,7 @@ Json filter_log_events(LogsProvider& provider, const RequestContext& ctx, Json& 
 }  // namespace
 
 void register_filter_operations(LogsProvider& p, OperationTable& table) {
-  table["FilterLogEvents"] = [&p](const RequestContext& ctx, Json& in) { return filter_log_events(p, ctx, in); };
+  bind_operation(table, "FilterLogEvents", p, filter_log_events);
 }
 
 }  // namespace ecslocal::api::logs

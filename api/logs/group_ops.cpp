@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "api/logs/errors.hpp"
 #include "api/common/json_read.hpp"
 #include "api/common/pagination.hpp"
 #include "api/logs/mapping.hpp"
@@ -26,7 +27,7 @@ Json create_log_group(LogsProvider& provider, const RequestContext& ctx, Json& i
   check_log_group_name(name);
   LogsState& state = provider.state(ctx);
   if (state.groups.count(name))
-    throw AwsError("ResourceAlreadyExistsException", "The specified log group already exists");
+    throw ResourceAlreadyExistsException("The specified log group already exists");
   LogGroup group;
   group.name = name;
   group.creation_time = provider.now_ms();
@@ -53,8 +54,10 @@ Json describe_log_groups(LogsProvider& provider, const RequestContext& ctx, Json
     if (pattern && lower(name).find(wanted) == std::string::npos) continue;
     matches.push_back(&group);
   }
-  Page page = paginate(matches.size(), json_read::optional_string(input, "nextToken"),
-                       json_read::optional_long(input, "limit"), 50, 50, "InvalidParameterException");
+  std::vector<std::string> keys;  // by name
+  for (const LogGroup* g : matches) keys.push_back(g->name);
+  Page page = paginate(keys, {json_read::optional_string(input, "nextToken"), json_read::optional_long(input, "limit"),
+                              50, 50, "InvalidParameterException"});
   Json groups = Json::array();
   for (size_t i = page.begin; i < page.end; ++i) groups.push_back(log_group_json(ctx, *matches[i]));
   Json out{{"logGroups", std::move(groups)}};
@@ -85,13 +88,11 @@ Json delete_retention_policy(LogsProvider& provider, const RequestContext& ctx, 
 }  // namespace
 
 void register_group_operations(LogsProvider& p, OperationTable& table) {
-  table["CreateLogGroup"] = [&p](const RequestContext& ctx, Json& in) { return create_log_group(p, ctx, in); };
-  table["DescribeLogGroups"] = [&p](const RequestContext& ctx, Json& in) { return describe_log_groups(p, ctx, in); };
-  table["DeleteLogGroup"] = [&p](const RequestContext& ctx, Json& in) { return delete_log_group(p, ctx, in); };
-  table["PutRetentionPolicy"] = [&p](const RequestContext& ctx, Json& in) { return put_retention_policy(p, ctx, in); };
-  table["DeleteRetentionPolicy"] = [&p](const RequestContext& ctx, Json& in) {
-    return delete_retention_policy(p, ctx, in);
-  };
+  bind_operation(table, "CreateLogGroup", p, create_log_group);
+  bind_operation(table, "DescribeLogGroups", p, describe_log_groups);
+  bind_operation(table, "DeleteLogGroup", p, delete_log_group);
+  bind_operation(table, "PutRetentionPolicy", p, put_retention_policy);
+  bind_operation(table, "DeleteRetentionPolicy", p, delete_retention_policy);
 }
 
 }  // namespace ecslocal::api::logs

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "api/common/account_region_store.hpp"
+
 namespace ecslocal::api::logs {
 
 inline constexpr std::size_t kMaxEventsPerStream = 100000;
@@ -62,18 +64,7 @@ struct LogsState {
   void append(LogStream& stream, const std::vector<NewEvent>& events, std::int64_t now_ms);
 };
 
-class LogsStore {
- public:
-  LogsState& at(const std::string& account_id, const std::string& region) { return states_[{account_id, region}]; }
-  const LogsState* find(const std::string& account_id, const std::string& region) const {
-    auto it = states_.find({account_id, region});
-    return it == states_.end() ? nullptr : &it->second;
-  }
-  void clear() { states_.clear(); }
-
- private:
-  std::map<std::pair<std::string, std::string>, LogsState> states_;
-};
+using LogsStore = AccountRegionStore<LogsState>;
 
 // An event's size as CloudWatch Logs counts it for batch limits: message bytes + 26.
 inline std::size_t event_size(const std::string& message) { return message.size() + 26; }

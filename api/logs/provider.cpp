@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 
+#include "api/logs/mapping.hpp"
 #include "api/logs/validation.hpp"
+#include <stdexcept>
 
 namespace ecslocal::api::logs {
 namespace {
@@ -25,6 +27,33 @@ LogsProvider::LogsProvider(std::function<std::int64_t()> now_ms)
 }
 
 const protocol::ServiceModel& LogsProvider::model() const { return protocol::ServiceModel::get("logs"); }
+
+void LogsProvider::provide(Ports& ports) { ports.provide<LogGroupDirectory>(this); }
+
+// TODO(persist): wired to api/logs/snapshot.hpp when the persistence branch lands.
+Json LogsProvider::snapshot() const { throw std::logic_error("logs: snapshot is not wired yet"); }
+void LogsProvider::restore(const Json&) { throw std::logic_error("logs: restore is not wired yet"); }
+
+// Groups with their streams (no events: those are read with GetLogEvents).
+Json LogsProvider::state_view(const StateViewQuery& query) const {
+  Json out = Json::array();
+  store_.for_each([&](const std::string& account, const std::string& region, const LogsState& state) {
+    if ((!query.account_id.empty() && query.account_id != account) || (!query.region.empty() && query.region != region))
+      return;
+    RequestContext ctx;
+    ctx.account_id = account;
+    ctx.region = region;
+    Json groups = Json::array();
+    for (const auto& [name, group] : state.groups) {
+      Json g = log_group_json(ctx, group);
+      g["logStreams"] = Json::array();
+      for (const auto& [stream_name, stream] : group.streams) g["logStreams"].push_back(log_stream_json(ctx, group, stream));
+      groups.push_back(std::move(g));
+    }
+    out.push_back({{"account", account}, {"region", region}, {"logGroups", std::move(groups)}});
+  });
+  return out;
+}
 
 bool LogsProvider::log_group_exists(const std::string& account_id, const std::string& region,
                                     const std::string& group) const {

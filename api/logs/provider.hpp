@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/ports/log_group_directory.hpp"
+#include "api/ports/ports.hpp"
 #include "api/logs/model.hpp"
 #include "api/service.hpp"
 
@@ -20,8 +21,14 @@ class LogsProvider : public Service, public LogGroupDirectory {
   std::string_view name() const override { return "logs"; }
   const protocol::ServiceModel& model() const override;
   const OperationTable& operations() const override { return table_; }
-  void reset() override { store_.clear(); }
   std::string validation_error_code() const override { return "InvalidParameterException"; }
+
+  // ---- Service lifecycle ----
+  void provide(Ports& ports) override;
+  Json snapshot() const override;
+  void restore(const Json& snapshot) override;
+  Json state_view(const StateViewQuery& query) const override;
+  void on_reset() override { store_.clear(); }
 
   LogsState& state(const RequestContext& ctx) { return store_.at(ctx.account_id, ctx.region); }
   LogsState& state(const std::string& account_id, const std::string& region) { return store_.at(account_id, region); }

@@ -1,6 +1,7 @@
 // CreateLogStream, DescribeLogStreams, DeleteLogStream.
 #include <algorithm>
 
+#include "api/logs/errors.hpp"
 #include "api/common/json_read.hpp"
 #include "api/common/pagination.hpp"
 #include "api/logs/mapping.hpp"
@@ -16,7 +17,7 @@ Json create_log_stream(LogsProvider& provider, const RequestContext& ctx, Json& 
   check_log_stream_name(name);
   LogGroup& group = existing_group(provider.state(ctx), json_read::string_or_empty(input, "logGroupName"));
   if (group.streams.count(name))
-    throw AwsError("ResourceAlreadyExistsException", "The specified log stream already exists");
+    throw ResourceAlreadyExistsException("The specified log stream already exists");
   LogStream stream;
   stream.name = name;
   stream.creation_time = provider.now_ms();
@@ -39,9 +40,15 @@ Json describe_log_streams(LogsProvider& provider, const RequestContext& ctx, Jso
       return a->last_event.value_or(-1) < b->last_event.value_or(-1);
     });
   }
-  if (json_read::flag(input, "descending")) std::reverse(streams.begin(), streams.end());
-  Page page = paginate(streams.size(), json_read::optional_string(input, "nextToken"),
-                       json_read::optional_long(input, "limit"), 50, 50, "InvalidParameterException");
+  const bool descending = json_read::flag(input, "descending");
+  if (descending) std::reverse(streams.begin(), streams.end());
+  // Keys in the listing's order: the name, or the last event time (then the name) by LastEventTime.
+  std::vector<std::string> keys;
+  for (const LogStream* s : streams)
+    keys.push_back(by_time ? sequence_key(static_cast<std::uint64_t>(s->last_event.value_or(-1) + 1)) + '\x01' + s->name
+                           : s->name);
+  Page page = paginate(keys, {json_read::optional_string(input, "nextToken"), json_read::optional_long(input, "limit"),
+                              50, 50, "InvalidParameterException", descending});
   Json out_streams = Json::array();
   for (size_t i = page.begin; i < page.end; ++i) out_streams.push_back(log_stream_json(ctx, group, *streams[i]));
   Json out{{"logStreams", std::move(out_streams)}};
@@ -60,9 +67,9 @@ Json delete_log_stream(LogsProvider& provider, const RequestContext& ctx, Json& 
 }  // namespace
 
 void register_stream_operations(LogsProvider& p, OperationTable& table) {
-  table["CreateLogStream"] = [&p](const RequestContext& ctx, Json& in) { return create_log_stream(p, ctx, in); };
-  table["DescribeLogStreams"] = [&p](const RequestContext& ctx, Json& in) { return describe_log_streams(p, ctx, in); };
-  table["DeleteLogStream"] = [&p](const RequestContext& ctx, Json& in) { return delete_log_stream(p, ctx, in); };
+  bind_operation(table, "CreateLogStream", p, create_log_stream);
+  bind_operation(table, "DescribeLogStreams", p, describe_log_streams);
+  bind_operation(table, "DeleteLogStream", p, delete_log_stream);
 }
 
 }  // namespace ecslocal::api::logs

@@ -1,5 +1,6 @@
 // Log group tags: TagLogGroup / UntagLogGroup / ListTagsLogGroup (by name, the older calls) and
 // TagResource / UntagResource / ListTagsForResource (by ARN, with or without the trailing ":*").
+#include "api/logs/errors.hpp"
 #include "api/common/json_read.hpp"
 #include "api/logs/mapping.hpp"
 #include "api/logs/provider.hpp"
@@ -16,12 +17,12 @@ LogGroup& group_by_arn(LogsProvider& provider, const RequestContext& ctx, const 
   const std::string prefix = log_group_arn(ctx, "");
   if (arn.rfind(prefix, 0) != 0) {
     if (arn.rfind("arn:", 0) != 0) invalid_parameter("Invalid ARN: " + arn);
-    throw AwsError("ResourceNotFoundException", "The specified resource does not exist.");
+    throw ResourceNotFoundException("The specified resource does not exist.");
   }
   std::string name = arn.substr(prefix.size());
   if (name.size() >= 2 && name.compare(name.size() - 2, 2, ":*") == 0) name.resize(name.size() - 2);
   LogGroup* group = provider.state(ctx).find_group(name);
-  if (!group) throw AwsError("ResourceNotFoundException", "The specified log group does not exist.");
+  if (!group) throw ResourceNotFoundException("The specified log group does not exist.");
   return *group;
 }
 
@@ -43,31 +44,43 @@ void remove_tags(LogGroup& group, const Json& input, const char* member) {
   for (const auto& key : json_read::strings(input, member)) group.tags.erase(key);
 }
 
+Json tag_log_group(LogsProvider& p, const RequestContext& ctx, Json& in) {
+  add_tags(group_by_name(p, ctx, in), in, "InvalidParameterException");
+  return Json::object();
+}
+
+Json untag_log_group(LogsProvider& p, const RequestContext& ctx, Json& in) {
+  remove_tags(group_by_name(p, ctx, in), in, "tags");
+  return Json::object();
+}
+
+Json list_tags_log_group(LogsProvider& p, const RequestContext& ctx, Json& in) {
+  return Json{{"tags", tags_json(group_by_name(p, ctx, in).tags)}};
+}
+
+Json tag_resource(LogsProvider& p, const RequestContext& ctx, Json& in) {
+  add_tags(group_by_arn(p, ctx, in), in, "TooManyTagsException");
+  return Json::object();
+}
+
+Json untag_resource(LogsProvider& p, const RequestContext& ctx, Json& in) {
+  remove_tags(group_by_arn(p, ctx, in), in, "tagKeys");
+  return Json::object();
+}
+
+Json list_tags_for_resource(LogsProvider& p, const RequestContext& ctx, Json& in) {
+  return Json{{"tags", tags_json(group_by_arn(p, ctx, in).tags)}};
+}
+
 }  // namespace
 
 void register_tag_operations(LogsProvider& p, OperationTable& table) {
-  table["TagLogGroup"] = [&p](const RequestContext& ctx, Json& in) {
-    add_tags(group_by_name(p, ctx, in), in, "InvalidParameterException");
-    return Json::object();
-  };
-  table["UntagLogGroup"] = [&p](const RequestContext& ctx, Json& in) {
-    remove_tags(group_by_name(p, ctx, in), in, "tags");
-    return Json::object();
-  };
-  table["ListTagsLogGroup"] = [&p](const RequestContext& ctx, Json& in) {
-    return Json{{"tags", tags_json(group_by_name(p, ctx, in).tags)}};
-  };
-  table["TagResource"] = [&p](const RequestContext& ctx, Json& in) {
-    add_tags(group_by_arn(p, ctx, in), in, "TooManyTagsException");
-    return Json::object();
-  };
-  table["UntagResource"] = [&p](const RequestContext& ctx, Json& in) {
-    remove_tags(group_by_arn(p, ctx, in), in, "tagKeys");
-    return Json::object();
-  };
-  table["ListTagsForResource"] = [&p](const RequestContext& ctx, Json& in) {
-    return Json{{"tags", tags_json(group_by_arn(p, ctx, in).tags)}};
-  };
+  bind_operation(table, "TagLogGroup", p, tag_log_group);
+  bind_operation(table, "UntagLogGroup", p, untag_log_group);
+  bind_operation(table, "ListTagsLogGroup", p, list_tags_log_group);
+  bind_operation(table, "TagResource", p, tag_resource);
+  bind_operation(table, "UntagResource", p, untag_resource);
+  bind_operation(table, "ListTagsForResource", p, list_tags_for_resource);
 }
 
 }  // namespace ecslocal::api::logs

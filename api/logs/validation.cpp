@@ -1,3 +1,4 @@
+#include "api/logs/errors.hpp"
 #include "api/logs/validation.hpp"
 
 #include <algorithm>
@@ -20,7 +21,7 @@ bool group_char(char c) {
 
 }  // namespace
 
-void invalid_parameter(const std::string& message) { throw AwsError("InvalidParameterException", message); }
+void invalid_parameter(const std::string& message) { throw InvalidParameterException(message); }
 
 bool valid_log_group_name(const std::string& name) {
   return !name.empty() && name.size() <= 512 && std::all_of(name.begin(), name.end(), group_char);
@@ -72,13 +73,13 @@ std::string requested_group_name(const Json& input) {
 
 LogGroup& existing_group(LogsState& state, const std::string& name) {
   LogGroup* group = state.find_group(name);
-  if (!group) throw AwsError("ResourceNotFoundException", "The specified log group does not exist.");
+  if (!group) throw ResourceNotFoundException("The specified log group does not exist.");
   return *group;
 }
 
 LogStream& existing_stream(LogGroup& group, const std::string& name) {
   auto it = group.streams.find(name);
-  if (it == group.streams.end()) throw AwsError("ResourceNotFoundException", "The specified log stream does not exist.");
+  if (it == group.streams.end()) throw ResourceNotFoundException("The specified log stream does not exist.");
   return it->second;
 }
 

@@ -46,6 +46,7 @@ std::unique_ptr<ServiceModel> ServiceModel::parse(std::string_view compact_json)
   model->api_version = string_or(meta, "apiVersion");
   model->xml_namespace = string_or(meta, "xmlNamespace");
   model->service_id = string_or(meta, "serviceId");
+  model->json_version = string_or(meta, "jsonVersion");
 
   // First pass: create every shape so references can be resolved in the second.
   for (const auto& [name, spec] : doc.at("shapes").items()) {

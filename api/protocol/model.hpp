@@ -66,6 +66,7 @@ class ServiceModel {
   const std::map<std::string, Operation>& operations() const { return operations_; }
 
   std::string protocol, target_prefix, endpoint_prefix, signing_name, api_version, xml_namespace, service_id;
+  std::string json_version;  // "1.0" or "1.1" for JSON protocols
 
  private:
   std::unordered_map<std::string, std::unique_ptr<Shape>> shapes_;

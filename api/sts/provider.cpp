@@ -1,9 +1,10 @@
 #include "api/sts/provider.hpp"
 
+#include <stdexcept>
+
 namespace ecslocal::api::sts {
 
-StsProvider::StsProvider(std::shared_ptr<iam::IamProvider> iam, std::shared_ptr<IdSource> ids)
-    : iam_(std::move(iam)), ids_(std::move(ids)) {
+StsProvider::StsProvider(std::shared_ptr<IdSource> ids) : ids_(std::move(ids)) {
   register_sts_operations(*this, table_);
 }
 
@@ -13,6 +14,26 @@ std::optional<std::string> StsProvider::account_for_access_key(const std::string
   const Session* session = sessions_.find(access_key);
   if (!session) return std::nullopt;
   return session->account_id;
+}
+
+std::optional<IssuedIdentity> StsProvider::identity_of(const std::string& access_key_id) const {
+  const Session* session = sessions_.find(access_key_id);
+  if (!session) return std::nullopt;
+  return IssuedIdentity{session->account_id, session->assumed_role_arn};
+}
+
+// TODO(persist): wired to api/sts/snapshot.hpp when the persistence branch lands.
+Json StsProvider::snapshot() const { throw std::logic_error("sts: snapshot is not wired yet"); }
+void StsProvider::restore(const Json&) { throw std::logic_error("sts: restore is not wired yet"); }
+
+// The sessions AssumeRole opened (never their secrets).
+Json StsProvider::state_view(const StateViewQuery& query) const {
+  Json sessions = Json::array();
+  sessions_.for_each([&](const Session& s) {
+    if (!query.account_id.empty() && query.account_id != s.account_id) return;
+    sessions.push_back({{"AccessKeyId", s.access_key_id}, {"Account", s.account_id}, {"Arn", s.assumed_role_arn}});
+  });
+  return Json::array({{{"sessions", std::move(sessions)}}});
 }
 
 }  // namespace ecslocal::api::sts

@@ -23,6 +23,10 @@ class SessionRegistry {
     return it == sessions_.end() ? nullptr : &it->second;
   }
   void clear() { sessions_.clear(); }
+  template <typename F>
+  void for_each(F&& f) const {
+    for (const auto& [key, session] : sessions_) f(session);
+  }
 
  private:
   std::map<std::string, Session> sessions_;

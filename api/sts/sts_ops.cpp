@@ -1,6 +1,7 @@
 // GetCallerIdentity and AssumeRole. Wire names: api/sts/mapping.hpp.
 #include <cctype>
 
+#include "api/sts/errors.hpp"
 #include "api/protocol/aws_error.hpp"
 #include "api/sts/mapping.hpp"
 #include "api/sts/provider.hpp"
@@ -55,7 +56,7 @@ Credentials new_credentials(IdSource& ids, Clock::time_point expiration) {
 void validate_session_name(const std::string& name) {
   for (unsigned char c : name) {
     if (!(std::isalnum(c) || c == '_' || c == '+' || c == '=' || c == ',' || c == '.' || c == '@' || c == '-'))
-      throw AwsError("ValidationError", "1 validation error detected: Value '" + name +
+      throw validation_error("1 validation error detected: Value '" + name +
                                             "' at 'roleSessionName' failed to satisfy constraint: Member must satisfy "
                                             "regular expression pattern: [\\w+=,.@-]*");
   }
@@ -69,20 +70,20 @@ Json assume_role(StsProvider& provider, const RequestContext& ctx, Json& input) 
   const AssumeRoleRequest r = assume_role_request_from_json(input);
   validate_session_name(r.session_name);
   const auto arn = parse_role_arn(r.role_arn);
-  if (!arn) throw AwsError("ValidationError", r.role_arn + " is not a valid role ARN.");
+  if (!arn) throw validation_error(r.role_arn + " is not a valid role ARN.");
   std::string role_id = "AROA" + random_text(provider.ids(), "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 32, 17);
   int max_duration = 43200;
-  if (auto* iam = provider.iam()) {
-    const iam::Role* role = iam->find_role(arn->account_id, arn->name);
+  if (const RoleDirectory* roles = provider.roles()) {
+    const auto role = roles->find_role(arn->account_id, arn->name);
     if (!role || role->path != arn->path)
-      throw AwsError("AccessDenied", "User: " + caller_of(provider, ctx).arn +
-                                         " is not authorized to perform: sts:AssumeRole on resource: " + r.role_arn, 403);
+      throw access_denied("User: " + caller_of(provider, ctx).arn +
+                                         " is not authorized to perform: sts:AssumeRole on resource: " + r.role_arn);
     role_id = role->id;
     max_duration = role->max_session_duration;
   }
   const int duration = r.duration_seconds.value_or(kDefaultDurationSeconds);
   if (duration > max_duration)
-    throw AwsError("ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+    throw validation_error("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
   Credentials credentials = new_credentials(provider.ids(), ctx.now + std::chrono::seconds(duration));
   Session session{credentials.access_key_id, arn->account_id,
                   "arn:aws:sts::" + arn->account_id + ":assumed-role/" + arn->name + "/" + r.session_name,
@@ -94,10 +95,8 @@ Json assume_role(StsProvider& provider, const RequestContext& ctx, Json& input) 
 }  // namespace
 
 void register_sts_operations(StsProvider& provider, OperationTable& table) {
-  table["GetCallerIdentity"] = [&provider](const RequestContext& ctx, Json& input) {
-    return get_caller_identity(provider, ctx, input);
-  };
-  table["AssumeRole"] = [&provider](const RequestContext& ctx, Json& input) { return assume_role(provider, ctx, input); };
+  bind_operation(table, "GetCallerIdentity", provider, get_caller_identity);
+  bind_operation(table, "AssumeRole", provider, assume_role);
 }
 
 }  // namespace ecslocal::api::sts

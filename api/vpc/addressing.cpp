@@ -116,15 +116,26 @@ AddressPool AddressPool::for_subnet(const Cidr& subnet, std::uint32_t spread) {
   return pool;
 }
 
-std::optional<std::uint32_t> AddressPool::allocate() {
+std::optional<std::uint32_t> AddressPool::allocate(const std::string& owner) {
   if (used_.size() >= capacity()) return std::nullopt;
   std::uint32_t candidate = cursor_;
   while (used_.count(candidate)) candidate = candidate == last_ ? first_ : candidate + 1;
-  used_.insert(candidate);
+  used_.emplace(candidate, owner);
   cursor_ = candidate == last_ ? first_ : candidate + 1;
   return candidate;
 }
 
-bool AddressPool::release(std::uint32_t address) { return used_.erase(address) > 0; }
+bool AddressPool::claim(std::uint32_t address, const std::string& owner) {
+  if (!contains(address)) return false;
+  used_[address] = owner;
+  return true;
+}
+
+bool AddressPool::release(std::uint32_t address, const std::string& owner) {
+  auto it = used_.find(address);
+  if (it == used_.end() || (!owner.empty() && it->second != owner)) return false;
+  used_.erase(it);
+  return true;
+}
 
 }  // namespace ecslocal::api::vpc

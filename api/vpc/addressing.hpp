@@ -2,8 +2,8 @@
 // IPv4 arithmetic shared by the VPC state, EC2 and ECS: dotted text, CIDR blocks, the address
 // pools of subnets (IPAM), stable resource ids, Availability Zones and private DNS names.
 #include <cstdint>
+#include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -39,22 +39,34 @@ std::vector<std::string> availability_zones(const std::string& region);
 // The zone id AWS pairs with a zone name: "use1-az1" for the first zone of us-east-1.
 std::string zone_id(const std::string& region, size_t zone_index);
 
-// Next-fit allocation in [first, last].
+// Next-fit allocation in [first, last]. Each address in use has an owner (a task ARN, say): an
+// address another owner has claimed since is not given back by the first one's release.
 class AddressPool {
  public:
   AddressPool(std::uint32_t first, std::uint32_t last) : first_(first), last_(last), cursor_(first) {}
   // A subnet's pool: as in AWS, the first four and the last address are never given out. The
   // search starts `spread` addresses in (modulo the pool's size): see VpcRegistry::set_spread.
   static AddressPool for_subnet(const Cidr& subnet, std::uint32_t spread = 0);
-  std::optional<std::uint32_t> allocate();
-  bool release(std::uint32_t address);  // false when it was not allocated
+  std::optional<std::uint32_t> allocate(const std::string& owner = {});
+  // Marks `address` used by `owner` (whoever held it before); false when outside the pool.
+  bool claim(std::uint32_t address, const std::string& owner = {});
+  // Frees `address` when `owner` holds it (an empty owner frees it whoever holds it); false when
+  // it was not allocated to that owner.
+  bool release(std::uint32_t address, const std::string& owner = {});
   bool in_use(std::uint32_t address) const { return used_.count(address) > 0; }
   size_t used() const { return used_.size(); }
   size_t capacity() const { return last_ < first_ ? 0 : static_cast<size_t>(last_ - first_) + 1; }
+  bool contains(std::uint32_t address) const { return address >= first_ && address <= last_; }
+  // For snapshots: addresses in use with their owners, and where the next search starts.
+  const std::map<std::uint32_t, std::string>& in_use_addresses() const { return used_; }
+  std::uint32_t cursor() const { return cursor_; }
+  void set_cursor(std::uint32_t cursor) {
+    if (contains(cursor)) cursor_ = cursor;
+  }
 
  private:
   std::uint32_t first_, last_, cursor_;
-  std::set<std::uint32_t> used_;
+  std::map<std::uint32_t, std::string> used_;  // address → owner
 };
 
 }  // namespace ecslocal::api::vpc

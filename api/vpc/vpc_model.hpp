@@ -53,9 +53,10 @@ struct SecurityGroup {
   bool is_default() const { return name == "default"; }
 };
 
-// The ENI of a running awsvpc task (requester-managed by ECS).
+// An ENI: of an awsvpc task (requester-managed by ECS) or, later, of a load balancer.
 struct NetworkInterface {
   std::string id;  // eni-...
+  std::string owner;  // who holds it and its addresses (a task ARN)
   std::string subnet_id, vpc_id, availability_zone;
   std::string private_ipv4, private_dns_name, mac_address;
   std::string public_ipv4;  // the task's loopback "public" address, if any

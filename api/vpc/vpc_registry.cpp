@@ -74,6 +74,12 @@ size_t VpcState::used(const std::string& subnet_id) const {
   return it == pools->end() ? 0 : it->second.used();
 }
 
+const NetworkInterface* VpcState::find_eni(const std::string& id) const {
+  if (auto it = enis.find(id); it != enis.end()) return &it->second;
+  if (auto it = released_enis.find(id); it != released_enis.end()) return &it->second;
+  return nullptr;
+}
+
 bool VpcState::subnet_in_use(const std::string& subnet_id) const {
   for (const auto& [id, eni] : enis)
     if (eni.subnet_id == subnet_id) return true;
@@ -87,13 +93,40 @@ bool VpcState::group_in_use(const std::string& group_id) const {
   return false;
 }
 
+// --- PublicAddressPool ---
+
+namespace {
+constexpr std::uint32_t kFirstPublic = (127u << 24) | (100u << 8) | 1u;  // 127.0.100.1
+constexpr std::uint32_t kLastPublic = (127u << 24) | (255u << 8) | 254u;  // 127.0.255.254
+}  // namespace
+
+PublicAddressPool::PublicAddressPool() : pool_(kFirstPublic, kLastPublic) {}
+
+std::optional<std::string> PublicAddressPool::allocate(const std::string& owner) {
+  auto address = pool_.allocate(owner);
+  if (!address) return std::nullopt;
+  return ipv4_text(*address);
+}
+
+void PublicAddressPool::release(const std::string& ipv4, const std::string& owner) {
+  if (auto address = parse_ipv4(ipv4)) pool_.release(*address, owner);
+}
+
+void PublicAddressPool::clear() { pool_ = AddressPool(kFirstPublic, kLastPublic); }
+
 // --- VpcRegistry ---
 
+VpcRegistry::VpcRegistry(std::shared_ptr<IdSource> ids)
+    : ids_(std::move(ids)),
+      states_([this](VpcState& state, const std::string& account_id, const std::string& region) {
+        lay_out_default_vpc(state, account_id, region);
+      }) {}
+
 VpcState& VpcRegistry::at(const std::string& account_id, const std::string& region) {
-  auto key = std::make_pair(account_id, region);
-  auto it = states_.find(key);
-  if (it != states_.end()) return it->second;
-  VpcState& state = states_[key];
+  return states_.at(account_id, region);
+}
+
+void VpcRegistry::lay_out_default_vpc(VpcState& state, const std::string& account_id, const std::string& region) {
   state.account_id = account_id;
   state.region = region;
   state.pools = &pools_;
@@ -107,36 +140,47 @@ VpcState& VpcRegistry::at(const std::string& account_id, const std::string& regi
     pools_.try_emplace(subnet.cidr(), AddressPool::for_subnet(subnet.block, spread_));
     state.subnets.emplace(subnet.id, subnet);
   }
-  SecurityGroup& group = add_group(state, layout.id, "default", "default VPC security group",
-                                   default_group_id(account_id, region, layout.id));
-  (void)group;
-  return state;
+  add_group(state, layout.id, "default", "default VPC security group", default_group_id(account_id, region, layout.id));
 }
 
-std::optional<AddressLease> VpcRegistry::allocate(const VpcState& state, const std::string& subnet_id) {
+std::optional<AddressLease> VpcRegistry::allocate(const VpcState& state, const std::string& subnet_id,
+                                                  const std::string& owner) {
   const Subnet* subnet = state.find_subnet(subnet_id);
   if (!subnet) return std::nullopt;
   auto pool = pools_.try_emplace(subnet->cidr(), AddressPool::for_subnet(subnet->block, spread_)).first;
-  auto address = pool->second.allocate();
+  auto address = pool->second.allocate(owner);
   if (!address) return std::nullopt;
   return AddressLease{subnet->id, subnet->vpc_id, subnet->availability_zone, ipv4_text(*address)};
 }
 
-void VpcRegistry::release(const std::string& subnet_cidr, const std::string& ipv4) {
-  auto it = pools_.find(subnet_cidr);
-  auto address = parse_ipv4(ipv4);
-  if (it != pools_.end() && address) it->second.release(*address);
+bool VpcRegistry::claim(const VpcState& state, const std::string& subnet_id, const std::string& ipv4,
+                        const std::string& owner) {
+  const Subnet* subnet = state.find_subnet(subnet_id);
+  const auto address = parse_ipv4(ipv4);
+  if (!subnet || !address) return false;
+  auto pool = pools_.try_emplace(subnet->cidr(), AddressPool::for_subnet(subnet->block, spread_)).first;
+  return pool->second.claim(*address, owner);
 }
 
-void VpcRegistry::release(const VpcState& state, const std::string& subnet_id, const std::string& ipv4) {
-  if (const Subnet* subnet = state.find_subnet(subnet_id)) release(subnet->cidr(), ipv4);
+void VpcRegistry::release(const std::string& subnet_cidr, const std::string& ipv4, const std::string& owner) {
+  auto it = pools_.find(subnet_cidr);
+  auto address = parse_ipv4(ipv4);
+  if (it != pools_.end() && address) it->second.release(*address, owner);
+}
+
+void VpcRegistry::release(const VpcState& state, const std::string& subnet_id, const std::string& ipv4,
+                          const std::string& owner) {
+  if (const Subnet* subnet = state.find_subnet(subnet_id)) release(subnet->cidr(), ipv4, owner);
 }
 
 const Vpc* VpcRegistry::overlapping_vpc(const Cidr& block) const {
   static const Cidr default_block = *Cidr::parse(kDefaultVpcCidr);
-  for (const auto& [key, state] : states_)
+  const Vpc* found = nullptr;
+  states_.for_each([&](const std::string&, const std::string&, const VpcState& state) {
     for (const auto& [id, vpc] : state.vpcs)
-      if (vpc.block.overlaps(block)) return &vpc;
+      if (!found && vpc.block.overlaps(block)) found = &vpc;
+  });
+  if (found) return found;
   if (default_block.overlaps(block)) {
     // No state made yet: still the default VPCs' bridge.
     static const Vpc any_default{"(the default VPC)", default_block, true};
@@ -191,11 +235,13 @@ void VpcRegistry::add_default_rules(SecurityGroup& group, bool stable, const std
 }
 
 void VpcRegistry::clear() {
-  for (const auto& [key, state] : states_)
+  states_.for_each([&](const std::string&, const std::string&, const VpcState& state) {
     for (const auto& [id, vpc] : state.vpcs)
       if (!vpc.is_default) forgotten_networks_.push_back(vpc.docker_network());
+  });
   states_.clear();
   pools_.clear();
+  public_ips_.clear();
 }
 
 void VpcRegistry::remove_subnet(VpcState& state, std::string subnet_id) {

@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/common/account_region_store.hpp"
 #include "api/common/ids.hpp"
 #include "api/vpc/vpc_model.hpp"
 
@@ -67,7 +68,10 @@ struct VpcState {
   std::map<std::string, Vpc> vpcs;  // by id
   std::map<std::string, Subnet> subnets;
   std::map<std::string, SecurityGroup> groups;
-  std::map<std::string, NetworkInterface> enis;
+  std::map<std::string, NetworkInterface> enis;  // in use: what EC2 lists
+  // ENIs of stopped tasks: no longer EC2's, still described with the task until it is forgotten.
+  std::map<std::string, NetworkInterface> released_enis;
+  const NetworkInterface* find_eni(const std::string& id) const;  // in use or released
   std::map<std::string, ResourceTags> tags;  // by resource id
 
   const Vpc& default_vpc() const { return vpcs.at(default_vpc_id); }
@@ -86,9 +90,26 @@ struct VpcState {
   const AddressPools* pools = nullptr;  // the registry's
 };
 
+// Loopback addresses 127.0.100.1 – 127.0.255.254 for tasks with assignPublicIp ENABLED: each
+// task's ports are published on an address of its own. Process-wide: loopback is shared by every
+// account and region.
+class PublicAddressPool {
+ public:
+  PublicAddressPool();
+  std::optional<std::string> allocate(const std::string& owner = {});
+  void release(const std::string& ipv4, const std::string& owner = {});
+  void clear();
+  size_t used() const { return pool_.used(); }
+  const AddressPool& pool() const { return pool_; }
+  AddressPool& pool() { return pool_; }
+
+ private:
+  AddressPool pool_;
+};
+
 class VpcRegistry {
  public:
-  explicit VpcRegistry(std::shared_ptr<IdSource> ids = std::make_shared<IdSource>()) : ids_(std::move(ids)) {}
+  explicit VpcRegistry(std::shared_ptr<IdSource> ids = std::make_shared<IdSource>());
 
   // The account's state in the region, with its default VPC, subnets and group on first use.
   VpcState& at(const std::string& account_id, const std::string& region);
@@ -103,9 +124,26 @@ class VpcRegistry {
   // The spread of an ecslocal instance name: 0 for "default", else a hash of the name.
   static std::uint32_t spread_for_instance(const std::string& instance);
   // An address from the subnet; nullopt when the subnet is unknown here or has no free address.
-  std::optional<AddressLease> allocate(const VpcState& state, const std::string& subnet_id);
-  void release(const std::string& subnet_cidr, const std::string& ipv4);
-  void release(const VpcState& state, const std::string& subnet_id, const std::string& ipv4);
+  // `owner` (a task ARN) holds the address until it releases it or another owner claims it.
+  std::optional<AddressLease> allocate(const VpcState& state, const std::string& subnet_id,
+                                       const std::string& owner = {});
+  // The address is used by `owner` from now on (the runtime found the planned one taken by a
+  // container of another process and got this one instead); false when outside the subnet.
+  bool claim(const VpcState& state, const std::string& subnet_id, const std::string& ipv4, const std::string& owner);
+  void release(const std::string& subnet_cidr, const std::string& ipv4, const std::string& owner = {});
+  void release(const VpcState& state, const std::string& subnet_id, const std::string& ipv4,
+               const std::string& owner = {});
+  PublicAddressPool& public_ips() { return public_ips_; }
+  const PublicAddressPool& public_ips() const { return public_ips_; }
+  const AddressPools& pools() const { return pools_; }
+  AddressPools& pools() { return pools_; }
+
+  // Every account's and region's state (EC2 views, snapshots).
+  AccountRegionStore<VpcState>& states() { return states_; }
+  const AccountRegionStore<VpcState>& states() const { return states_; }
+  const VpcState* find(const std::string& account_id, const std::string& region) const {
+    return states_.find(account_id, region);
+  }
 
   // --- objects (the caller checked the rules) ---
   // A VPC of any account or region whose CIDR overlaps `block` (Docker refuses such bridges).
@@ -118,17 +156,20 @@ class VpcRegistry {
   void remove_vpc(VpcState& state, std::string vpc_id);  // and its default group
   std::string new_id(const std::string& prefix) { return prefix + ids_->hex(17); }
 
-  // Forgets everything. The Docker networks of created VPCs are remembered for the EC2 provider
-  // to remove (take_forgotten_networks), whichever provider's reset cleared the shared state.
+  // Forgets everything (EC2's reset: EC2 owns the network state). The Docker networks of created
+  // VPCs are remembered for the EC2 provider to remove (take_forgotten_networks).
   void clear();
   std::vector<std::string> take_forgotten_networks() { return std::exchange(forgotten_networks_, {}); }
 
  private:
   void add_default_rules(SecurityGroup& group, bool stable, const std::string& seed);
 
+  void lay_out_default_vpc(VpcState& state, const std::string& account_id, const std::string& region);
+
   std::shared_ptr<IdSource> ids_;
-  std::map<std::pair<std::string, std::string>, VpcState> states_;
+  AccountRegionStore<VpcState> states_;
   AddressPools pools_;
+  PublicAddressPool public_ips_;
   std::uint32_t spread_ = 0;
   std::vector<std::string> forgotten_networks_;
 };

@@ -13,10 +13,14 @@ class FakeEcs : public Service {
   std::string_view name() const override { return "ecs"; }
   const protocol::ServiceModel& model() const override { return protocol::ServiceModel::get("ecs"); }
   const OperationTable& operations() const override { return table; }
-  void reset() override { ++resets; }
   std::string validation_error_code() const override { return "InvalidParameterException"; }
+  void tick(Clock::time_point) override { ++ticks; }
+  Json snapshot() const override { return Json{{"kept", kept}}; }
+  void restore(const Json& snapshot) override { kept = snapshot.at("kept").get<int>(); }
+  Json state_view(const StateViewQuery& query) const override { return Json{{"account", query.account_id}}; }
+  void on_reset() override { ++resets; }
   OperationTable table;
-  int resets = 0;
+  int resets = 0, ticks = 0, kept = 0;
 };
 
 struct Reply {
@@ -99,13 +103,73 @@ TEST_F(GatewayTest, OperationsOfTheModelWithoutAHandlerAreNotImplemented) {
 }
 
 TEST_F(GatewayTest, HandlerErrorsKeepTheirTypeAndStatus) {
+  ecs->table["DescribeServices"] = [](const RequestContext&, Json&) -> Json {
+    throw AwsError("ClusterNotFoundException", "Cluster not found.");
+  };
+  auto r = send("AmazonEC2ContainerServiceV20141113.DescribeServices", R"({"services":["s"]})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body, Json({{"__type", "ClusterNotFoundException"}, {"message", "Cluster not found."}}));
+  EXPECT_EQ(r.error_type, "ClusterNotFoundException");
+}
+
+// Strict mode (tests): an error the operation's model does not list is a bug of ours.
+TEST_F(GatewayTest, ErrorsTheOperationCannotAnswerAreServerExceptionsInStrictMode) {
   ecs->table["ListClusters"] = [](const RequestContext&, Json&) -> Json {
     throw AwsError("ClusterNotFoundException", "Cluster not found.");
   };
   auto r = send(kList, "{}");
-  EXPECT_EQ(r.status, 400);
-  EXPECT_EQ(r.body, Json({{"__type", "ClusterNotFoundException"}, {"message", "Cluster not found."}}));
-  EXPECT_EQ(r.error_type, "ClusterNotFoundException");
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.body["__type"], "ServerException");
+  EXPECT_NE(r.body["message"].get<std::string>().find("ClusterNotFoundException"), std::string::npos);
+  // The service's validation error and the protocol's own errors are always allowed.
+  ecs->table["ListClusters"] = [](const RequestContext&, Json&) -> Json {
+    throw AwsError("InvalidParameterException", "bad");
+  };
+  EXPECT_EQ(send(kList, "{}").status, 400);
+}
+
+TEST_F(GatewayTest, TheHandlerRunsInInvokeNotInDecode) {
+  int calls = 0;
+  ecs->table["ListClusters"] = [&](const RequestContext&, Json&) {
+    ++calls;
+    return Json{{"clusterArns", Json::array()}};
+  };
+  ApiRequest request;
+  request.target = kList;
+  request.body = R"({"maxResults": 5})";
+  Call call = gateway.decode(request);
+  EXPECT_FALSE(call.error);
+  EXPECT_EQ(call.input["maxResults"], 5);  // parsed and checked on the I/O side
+  EXPECT_EQ(calls, 0);
+  gateway.invoke(call);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(gateway.encode(call).status, 200);
+  // A request the model refuses never reaches the state strand's handler.
+  request.body = R"({"maxResults": "five"})";
+  call = gateway.decode(request);
+  ASSERT_TRUE(call.error);
+  gateway.invoke(call);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(gateway.encode(call).status, 400);
+}
+
+TEST_F(GatewayTest, RegisteringAnOperationTheModelLacksFailsAtStartUp) {
+  auto bad = std::make_shared<FakeEcs>();
+  bad->table["NoSuchOperation"] = [](const RequestContext&, Json&) { return Json::object(); };
+  Gateway other(opts());
+  EXPECT_THROW(other.add(bad), std::logic_error);
+}
+
+TEST_F(GatewayTest, TheLifecycleReachesEveryService) {
+  gateway.tick(Clock::now());
+  EXPECT_EQ(ecs->ticks, 1);
+  ecs->kept = 7;
+  const Json snapshot = gateway.snapshot();
+  EXPECT_EQ(snapshot, Json({{"ecs", {{"kept", 7}}}}));
+  ecs->kept = 0;
+  gateway.restore(snapshot);
+  EXPECT_EQ(ecs->kept, 7);
+  EXPECT_EQ(gateway.state_view({"123456789012", ""}), Json({{"ecs", {{"account", "123456789012"}}}}));
 }
 
 TEST_F(GatewayTest, ResponsesOutsideTheModelAreServerExceptionsInStrictMode) {

@@ -93,14 +93,15 @@ TEST_F(Ec2Test, TheDefaultVpcIsNotDeleted) {
 namespace ecslocal::api::ec2 {
 namespace {
 
-TEST_F(Ec2Test, ResetForgetsVpcsAndRemovesTheirBridgesWhicheverProviderClears) {
+TEST_F(Ec2Test, ResetForgetsVpcsAndRemovesTheirBridges) {
   const std::string id = ok("CreateVpc", {{"CidrBlock", "10.10.0.0/16"}})["Vpc"]["VpcId"];
-  h.ecs_provider().reset();  // the shared state goes with the first provider's reset
-  ec2->reset();
+  h.ecs_provider().on_reset();  // ECS's reset leaves the VPC state alone: EC2 owns it
+  EXPECT_EQ(ok("DescribeVpcs", {{"VpcIds", {id}}})["Vpcs"].size(), 1u);
+  ec2->on_reset();
   EXPECT_EQ(runtime.removed_networks, std::vector<std::string>{"ecslocal-" + id});
   EXPECT_EQ(call("DescribeVpcs", {{"VpcIds", {id}}}).code, "InvalidVpcID.NotFound");
   EXPECT_EQ(ok("DescribeVpcs")["Vpcs"].size(), 1u);  // the default VPC is back
-  ec2->reset();
+  ec2->on_reset();
   EXPECT_EQ(runtime.removed_networks.size(), 1u);
 }
 

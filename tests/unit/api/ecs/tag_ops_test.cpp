@@ -149,7 +149,8 @@ TEST_F(TagOpsTest, AccountsAreIsolated) {
 // The seam later areas use: a resolver per ARN resource type, tags kept in EcsState::tags.
 TEST_F(TagOpsTest, AreasPlugInThroughTagResolvers) {
   std::vector<std::string> asked;
-  register_tag_resolver("task-set", [&asked](EcsState&, const RequestContext& ctx, const Arn& arn, TagAccess access) {
+  auto& provider = h.ecs_provider();
+  provider.register_tag_resolver("task-set", [&asked](EcsState&, const RequestContext& ctx, const Arn& arn, TagAccess access) {
     asked.push_back(arn.id() + (access == TagAccess::Write ? ":write" : ":read"));
     if (arn.id() != "ts-1") throw AwsError("ResourceNotFoundException", "The specified task set does not exist.");
   });
@@ -158,10 +159,10 @@ TEST_F(TagOpsTest, AreasPlugInThroughTagResolvers) {
   EXPECT_EQ(tags_of(arn), Json::array({tag("k", "v")}));
   expect_error(h.ecs("ListTagsForResource", {{"resourceArn", "arn:aws:ecs:us-east-1:000000000000:task-set/web/svc/ts-2"}}),
                "ResourceNotFoundException", "The specified task set does not exist.");
-  unregister_tag_resolver("task-set");
+  provider.unregister_tag_resolver("task-set");
   EXPECT_EQ(asked, (std::vector<std::string>{"ts-1:write", "ts-1:read", "ts-2:read"}));
-  EXPECT_EQ(find_tag_resolver("task-set"), nullptr);
-  EXPECT_NE(find_tag_resolver("cluster"), nullptr);
+  EXPECT_EQ(provider.find_tag_resolver("task-set"), nullptr);
+  EXPECT_NE(provider.find_tag_resolver("cluster"), nullptr);
 }
 
 TEST(TagRules, MergeRemoveAndReservedPrefix) {

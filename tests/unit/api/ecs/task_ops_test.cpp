@@ -333,10 +333,80 @@ TEST_F(TaskOpsTest, AssignPublicIpGivesALoopbackAddressOfItsOwn) {
   EXPECT_EQ(runtime.launched(second)->network.publish_ip, "127.0.100.2");
   feed(Kind::NetworkReady, first);
   EXPECT_EQ(detail_map(describe(first)["attachments"][0])["publicIPv4Address"], "127.0.100.1");
-  EXPECT_EQ(h.ecs_provider().public_ips().used(), 2u);
+  EXPECT_EQ(h.ecs_provider().networks().public_ips().used(), 2u);
   feed(Kind::TaskStopped, first);
-  EXPECT_EQ(h.ecs_provider().public_ips().used(), 1u);
+  EXPECT_EQ(h.ecs_provider().networks().public_ips().used(), 1u);
   EXPECT_TRUE(runtime.launched(run_one())->network.publish_ip.empty());  // DISABLED: nothing published
+}
+
+}  // namespace
+}  // namespace ecslocal::api::ecs
+
+namespace ecslocal::api::ecs {
+namespace {
+
+// Another process's container held the planned address: the runtime took the next free one and
+// says so in NetworkReady. The task, its ENI and the address pool follow.
+TEST_F(TaskOpsTest, TheAddressTheRuntimeReallyGotReplacesThePlannedOne) {
+  const std::string arn = run_one();
+  auto net = testing::event(Kind::NetworkReady, arn);
+  net.mac_address = "02:42:ac:1f:00:09";
+  net.ipv4_address = "172.31.0.9";
+  feed(net);
+  const Json t = describe(arn);
+  const Json details = detail_map(t["attachments"][0]);
+  EXPECT_EQ(details["privateIPv4Address"], "172.31.0.9");
+  EXPECT_EQ(details["privateDnsName"], "ip-172-31-0-9.ec2.internal");
+  EXPECT_EQ(details["macAddress"], "02:42:ac:1f:00:09");
+  const auto& state = h.ecs_provider().networks().at(kAccount, "us-east-1");
+  ASSERT_EQ(state.enis.size(), 1u);
+  EXPECT_EQ(state.enis.begin()->second.private_ipv4, "172.31.0.9");
+  EXPECT_EQ(state.enis.begin()->second.mac_address, "02:42:ac:1f:00:09");
+  // The planned 172.31.0.4 is free again, .9 is this task's: the next task gets .5.
+  const std::string second = run_one();
+  EXPECT_EQ(detail_map(describe(second)["attachments"][0]).value("privateIPv4Address", ""), "");  // PRECREATED
+  const auto& pools = h.ecs_provider().networks().pools();
+  const auto& pool = pools.at("172.31.0.0/20");
+  EXPECT_TRUE(pool.in_use(*vpc::parse_ipv4("172.31.0.9")));
+  EXPECT_TRUE(pool.in_use(*vpc::parse_ipv4("172.31.0.5")));
+  EXPECT_FALSE(pool.in_use(*vpc::parse_ipv4("172.31.0.4")));
+  // Stopping gives .9 back (the owner's), the ENI leaves EC2's list but stays described.
+  feed(Kind::TaskStopped, arn);
+  EXPECT_FALSE(pool.in_use(*vpc::parse_ipv4("172.31.0.9")));
+  EXPECT_EQ(state.enis.size(), 1u);  // the second task's
+  EXPECT_EQ(detail_map(describe(arn)["attachments"][0])["privateIPv4Address"], "172.31.0.9");
+}
+
+struct RecordingObserver : TaskObserver {
+  void on_task(TaskChange change, const TaskInfo& task) override {
+    seen.push_back(std::string(to_string(change)) + " " + task.last_status + " " + task.private_ipv4);
+    last = task;
+  }
+  std::vector<std::string> seen;
+  TaskInfo last;
+};
+
+TEST_F(TaskOpsTest, ObserversHearOfRunningHealthStoppingAndStopped) {
+  Ports ports;
+  RecordingObserver observer;
+  ports.provide<TaskObserver>(&observer);
+  h.ecs_provider().connect(ports);
+  const std::string arn = run_one();
+  bring_running(arn);
+  auto healthy = testing::event(Kind::ContainerHealth, arn, "app");
+  healthy.health = "healthy";
+  feed(healthy);
+  ASSERT_TRUE(h.ecs("StopTask", {{"task", arn}}).ok());
+  feed(Kind::TaskStopped, arn);
+  EXPECT_EQ(observer.seen, (std::vector<std::string>{"Running RUNNING 172.31.0.4", "HealthChanged RUNNING 172.31.0.4",
+                                                     "Stopping RUNNING 172.31.0.4", "Stopped STOPPED 172.31.0.4"}));
+  EXPECT_EQ(observer.last.task_arn, arn);
+  EXPECT_EQ(observer.last.family, "web");
+  ASSERT_EQ(observer.last.ports.size(), 1u);
+  EXPECT_EQ(observer.last.ports[0].container, "app");
+  EXPECT_EQ(observer.last.ports[0].container_port, 8080);
+  EXPECT_EQ(observer.last.docker_network, "ecslocal-default-vpc");
+  EXPECT_EQ(observer.last.health_status, "HEALTHY");
 }
 
 }  // namespace

@@ -221,15 +221,17 @@ TEST(TaskSpecBuilder, HostVolumesLinuxOptionsAndPublishedPorts) {
   task.region = "us-east-1";
   task.cluster_name = "default";
   task.group = "service:api";
+  task.service_name = "api";
   task.attachment = NetworkAttachment{};
-  task.attachment->private_ipv4 = "172.31.0.9";
-  task.attachment->public_ipv4 = "127.0.100.5";
+  vpc::NetworkInterface eni;
+  eni.private_ipv4 = "172.31.0.9";
+  eni.public_ipv4 = "127.0.100.5";
   Container k;
   k.name = "c";
   k.cpu = 1;
   task.containers = {k};
 
-  const auto spec = build_task_spec(task, td, make_default_vpc("000000000000", "us-east-1"));
+  const auto spec = build_task_spec(task, td, make_default_vpc("000000000000", "us-east-1"), &eni);
   EXPECT_TRUE(spec.volumes.empty());  // a bind mount is not a task volume
   const auto& create = spec.containers.at(0).create;
   ASSERT_EQ(create.mounts.size(), 1u);

@@ -30,10 +30,10 @@ class QueryHarness {
  public:
   QueryHarness() : gateway_(options()) {
     iam_ = std::make_shared<api::iam::IamProvider>(std::make_shared<api::IdSource>(7));
-    sts_ = std::make_shared<api::sts::StsProvider>(iam_, std::make_shared<api::IdSource>(8));
+    sts_ = std::make_shared<api::sts::StsProvider>(std::make_shared<api::IdSource>(8));
     gateway_.add(iam_);
     gateway_.add(sts_);
-    gateway_.set_access_key_accounts([sts = sts_](const std::string& key) { return sts->account_for_access_key(key); });
+    gateway_.connect(ports_);  // STS finds IAM's roles, the gateway STS's credentials
   }
 
   QueryReply call(const std::string& service, const std::string& action,
@@ -65,6 +65,7 @@ class QueryHarness {
     o.strict_shapes = true;
     return o;
   }
+  api::Ports ports_;
   api::Gateway gateway_;
   std::shared_ptr<api::iam::IamProvider> iam_;
   std::shared_ptr<api::sts::StsProvider> sts_;

@@ -3,20 +3,18 @@
 #include <gtest/gtest.h>
 
 #include "api/gateway.hpp"
+#include "tests/fakes/fake_service.hpp"
 #include "api/protocol/aws_error.hpp"
 
 namespace ecslocal::api {
 namespace {
 
-class FakeQueryService : public Service {
+class FakeQueryService : public testing::FakeService {
  public:
   FakeQueryService(std::string name, std::string validation) : name_(std::move(name)), validation_(std::move(validation)) {}
   std::string_view name() const override { return name_; }
   const protocol::ServiceModel& model() const override { return protocol::ServiceModel::get(name_); }
-  const OperationTable& operations() const override { return table; }
-  void reset() override {}
   std::string validation_error_code() const override { return validation_; }
-  OperationTable table;
 
  private:
   std::string name_, validation_;

@@ -1,0 +1,36 @@
+#pragma once
+// Who is who across services. IAM offers its roles (STS AssumeRole, ECS task roles); STS offers
+// the identities of the temporary credentials it issued (the gateway resolves a request's
+// account through it; the task-role credentials of later issues are issued through it).
+// Called on the state strand.
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace ecslocal::api {
+
+struct RoleInfo {
+  std::string name, path, id, arn;
+  int max_session_duration = 3600;  // seconds
+};
+
+class RoleDirectory {
+ public:
+  virtual ~RoleDirectory() = default;
+  // The role `name` (any letter case, as IAM matches names) in `account_id`.
+  virtual std::optional<RoleInfo> find_role(const std::string& account_id, const std::string& name) const = 0;
+};
+
+struct IssuedIdentity {
+  std::string account_id;  // the account requests signed with the key act in
+  std::string arn;         // arn:aws:sts::<account>:assumed-role/<role>/<session>
+};
+
+class CredentialDirectory {
+ public:
+  virtual ~CredentialDirectory() = default;
+  // The identity of an access key ecslocal issued (STS temporary credentials); nullopt otherwise.
+  virtual std::optional<IssuedIdentity> identity_of(const std::string& access_key_id) const = 0;
+};
+
+}  // namespace ecslocal::api

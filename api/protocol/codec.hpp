@@ -1,0 +1,58 @@
+#pragma once
+// One codec per AWS wire protocol: finds the operation a request names, decodes its input into
+// the JSON-by-member-name document every handler takes, and encodes the output or an error the
+// way that protocol's clients parse it. Codecs hold no state and run on the I/O side.
+//
+//   JSON 1.1 / 1.0: X-Amz-Target "<targetPrefix>.<Operation>", JSON body, JSON reply, errors
+//                   {"__type", "message"} (api/protocol/json_codec.cpp)
+//   query / ec2:    form body or GET ?Action=..., XML reply (api/protocol/query_codec.cpp)
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/protocol/aws_error.hpp"
+#include "api/protocol/form.hpp"
+#include "api/protocol/model.hpp"
+#include "api/protocol/shape_walker.hpp"
+#include "api/protocol/wire.hpp"
+#include "api/service.hpp"
+
+namespace ecslocal::api::protocol {
+
+// What a codec found: the service and operation (either may be null when not found; the error
+// says why) and what it already parsed on the way.
+struct Route {
+  const Service* service = nullptr;
+  const Operation* operation = nullptr;
+  std::string operation_name;  // as the request named it
+  FormParams form;             // query protocols: the parameters, parsed once
+};
+
+using ServiceList = std::vector<std::shared_ptr<Service>>;
+
+class Codec {
+ public:
+  virtual ~Codec() = default;
+  virtual std::string_view name() const = 0;
+  // Does the request speak this protocol? (The gateway asks each codec in turn.)
+  virtual bool recognizes(const ApiRequest& request) const = 0;
+  // Service and operation. Throws AwsError when the request cannot be routed; `route` then holds
+  // whatever was found (the service, for an error in its dialect).
+  virtual void route(const ApiRequest& request, const ServiceList& services, Route& route) const = 0;
+  // The operation's input document, parsed and checked against the model. Throws AwsError.
+  virtual Json decode(const Route& route, const ApiRequest& request) const = 0;
+  // The reply of a successful call; `output` is already shaped by the model.
+  virtual void encode(const Route& route, const Json& output, const std::string& request_id,
+                      ApiResponse& out) const = 0;
+  virtual void encode_error(const Route& route, const AwsError& error, const std::string& request_id,
+                            ApiResponse& out) const = 0;
+};
+
+// The codecs ecslocal speaks, in the order the gateway asks them.
+const std::vector<const Codec*>& all_codecs();
+
+// Shared by the codecs: check `input` against the operation's input shape with the service's rules.
+void check_operation_input(const Route& route, Json& input, InputRules rules);
+
+}  // namespace ecslocal::api::protocol

@@ -1,0 +1,86 @@
+// The AWS JSON protocols (1.1 and 1.0): X-Amz-Target names service and operation, the body is the
+// input document, the reply is the output document; errors are {"__type", "message"} with
+// HTTP 400 (500 for faults) and X-Amzn-ErrorType. Coral-level errors (before an operation runs)
+// carry a namespaced __type, of which botocore keeps what follows '#'.
+#include <algorithm>
+
+#include "api/protocol/codec.hpp"
+
+namespace ecslocal::api::protocol {
+namespace {
+
+constexpr std::string_view kCoral = "com.amazon.coral.service#";
+constexpr std::string_view kJson11 = "application/x-amz-json-1.1";
+constexpr std::string_view kJson10 = "application/x-amz-json-1.0";
+
+// Errors the JSON protocol itself answers, with a Coral __type.
+bool is_coral_error(const std::string& code) {
+  return code == "SerializationException" || code == "UnknownOperationException";
+}
+
+std::string content_type_of(const Route& route) {
+  if (route.service && route.service->model().json_version == "1.0") return std::string(kJson10);
+  return std::string(kJson11);
+}
+
+class JsonCodec final : public Codec {
+ public:
+  std::string_view name() const override { return "json"; }
+
+  bool recognizes(const ApiRequest& request) const override { return !request.target.empty(); }
+
+  void route(const ApiRequest& request, const ServiceList& services, Route& route) const override {
+    const auto dot = request.target.rfind('.');
+    if (dot == std::string::npos || dot == 0) throw AwsError("UnknownOperationException", "");
+    const std::string_view prefix(request.target.data(), dot);
+    route.operation_name = request.target.substr(dot + 1);
+    for (const auto& s : services) {
+      if (s->model().target_prefix == prefix) {
+        route.service = s.get();
+        break;
+      }
+    }
+    if (!route.service) throw AwsError("UnknownOperationException", "");
+    route.operation = route.service->model().find_operation(route.operation_name);
+    if (!route.operation) throw AwsError("UnknownOperationException", "");
+  }
+
+  Json decode(const Route& route, const ApiRequest& request) const override {
+    Json input;
+    if (request.body.empty()) {
+      input = Json::object();
+    } else {
+      input = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+      if (input.is_discarded())
+        throw serialization_error("Unexpected character in request body: not valid JSON");
+      if (!input.is_object()) throw serialization_error("Start of list found where not expected");
+    }
+    InputRules rules;
+    rules.validation_error_code = route.service->validation_error_code();
+    check_operation_input(route, input, rules);
+    return input;
+  }
+
+  void encode(const Route& route, const Json& output, const std::string&, ApiResponse& out) const override {
+    out.status = 200;
+    out.content_type = content_type_of(route);
+    out.body = output.dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+
+  void encode_error(const Route& route, const AwsError& error, const std::string&, ApiResponse& out) const override {
+    out.status = error.http_status;
+    out.content_type = content_type_of(route);
+    out.error_type = error.code;
+    const std::string type = is_coral_error(error.code) ? std::string(kCoral) + error.code : error.code;
+    out.body = Json{{"__type", type}, {"message", error.what()}}.dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+};
+
+}  // namespace
+
+const Codec& json_codec() {
+  static const JsonCodec codec;
+  return codec;
+}
+
+}  // namespace ecslocal::api::protocol

@@ -1,0 +1,49 @@
+// The service list: every AWS service ecslocal serves, one line each. The app builds them on one
+// Platform, adds them to the gateway in this order and wires them through the ports.
+#include "api/ec2/provider.hpp"
+#include "api/ecs/provider.hpp"
+#include "api/iam/provider.hpp"
+#include "api/logs/provider.hpp"
+#include "api/platform.hpp"
+#include "api/sts/provider.hpp"
+
+namespace ecslocal::api {
+namespace {
+
+std::shared_ptr<Service> make_ecs(Platform& p) {
+  auto ecs = std::make_shared<ecs::EcsProvider>(p.ids, p.networks);
+  ecs->set_task_retention(p.settings.task_retention);
+  ecs->scheduler().breaker_minimum = p.settings.breaker_minimum;
+  ecs->scheduler().healthy_after = p.settings.healthy_after;
+  return ecs;
+}
+std::shared_ptr<Service> make_logs(Platform& p) {
+  auto clock = p.clock;
+  return std::make_shared<logs::LogsProvider>([clock] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(clock().time_since_epoch()).count();
+  });
+}
+std::shared_ptr<Service> make_ec2(Platform& p) { return std::make_shared<ec2::Ec2Provider>(p.networks); }
+std::shared_ptr<Service> make_iam(Platform& p) { return std::make_shared<iam::IamProvider>(p.ids); }
+std::shared_ptr<Service> make_sts(Platform& p) { return std::make_shared<sts::StsProvider>(p.ids); }
+
+}  // namespace
+
+const std::vector<ServiceEntry>& service_list() {
+  static const std::vector<ServiceEntry> list{
+      {"ecs", make_ecs}, {"logs", make_logs}, {"ec2", make_ec2}, {"iam", make_iam}, {"sts", make_sts},
+  };
+  return list;
+}
+
+std::vector<std::shared_ptr<Service>> make_services(Platform& platform) {
+  if (!platform.networks) {
+    platform.networks = std::make_shared<vpc::VpcRegistry>(platform.ids);
+    platform.networks->set_spread(vpc::VpcRegistry::spread_for_instance(platform.settings.instance));
+  }
+  std::vector<std::shared_ptr<Service>> services;
+  for (const auto& entry : service_list()) services.push_back(entry.make(platform));
+  return services;
+}
+
+}  // namespace ecslocal::api
