@@ -125,6 +125,14 @@ std::optional<std::uint32_t> AddressPool::allocate() {
   return candidate;
 }
 
+AddressPool AddressPool::restored(std::uint32_t first, std::uint32_t last, std::uint32_t cursor,
+                                  std::set<std::uint32_t> used) {
+  AddressPool pool(first, last);
+  pool.cursor_ = cursor;
+  pool.used_ = std::move(used);
+  return pool;
+}
+
 bool AddressPool::release(std::uint32_t address) { return used_.erase(address) > 0; }
 
 }  // namespace ecslocal::api::vpc

@@ -52,6 +52,14 @@ class AddressPool {
   size_t used() const { return used_.size(); }
   size_t capacity() const { return last_ < first_ ? 0 : static_cast<size_t>(last_ - first_) + 1; }
 
+  // Snapshots: the range, where the next search starts and the addresses in use; restored() makes
+  // the same pool again.
+  std::uint32_t first() const { return first_; }
+  std::uint32_t last() const { return last_; }
+  std::uint32_t cursor() const { return cursor_; }
+  const std::set<std::uint32_t>& in_use() const { return used_; }
+  static AddressPool restored(std::uint32_t first, std::uint32_t last, std::uint32_t cursor, std::set<std::uint32_t> used);
+
  private:
   std::uint32_t first_, last_, cursor_;
   std::set<std::uint32_t> used_;

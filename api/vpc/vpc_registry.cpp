@@ -198,6 +198,16 @@ void VpcRegistry::clear() {
   pools_.clear();
 }
 
+void VpcRegistry::restore(std::vector<VpcState> states, AddressPools pools) {
+  states_.clear();
+  pools_ = std::move(pools);
+  for (auto& state : states) {
+    state.pools = &pools_;
+    auto key = std::make_pair(state.account_id, state.region);
+    states_.insert_or_assign(std::move(key), std::move(state));
+  }
+}
+
 void VpcRegistry::remove_subnet(VpcState& state, std::string subnet_id) {
   auto it = state.subnets.find(subnet_id);
   if (it == state.subnets.end()) return;

@@ -123,6 +123,16 @@ class VpcRegistry {
   void clear();
   std::vector<std::string> take_forgotten_networks() { return std::exchange(forgotten_networks_, {}); }
 
+  // --- snapshots (api/vpc/snapshot.hpp) ---
+  // f(account_id, region, state) in (account, region) order.
+  template <typename F>
+  void for_each(F&& f) const {
+    for (const auto& [key, state] : states_) f(key.first, key.second, state);
+  }
+  const AddressPools& pools() const { return pools_; }
+  // Replaces every state and pool (nothing is forgotten: the Docker networks stay).
+  void restore(std::vector<VpcState> states, AddressPools pools);
+
  private:
   void add_default_rules(SecurityGroup& group, bool stable, const std::string& seed);
 
