@@ -106,6 +106,8 @@ class ClusterRegistry {
   Cluster& put(Cluster cluster);
   // ACTIVE clusters ordered by name (which also orders their ARNs).
   std::vector<const Cluster*> active() const;
+  // Every cluster, INACTIVE ones too, ordered by name (snapshots).
+  std::vector<const Cluster*> all() const;
 
  private:
   std::map<std::string, Cluster> clusters_;  // by name; INACTIVE ones stay describable

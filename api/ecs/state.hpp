@@ -34,6 +34,15 @@ class EcsStore {
   void for_each(F&& f) {
     for (auto& [key, state] : states_) f(state);
   }
+  // As AccountRegionStore: f(account_id, region, state) in (account, region) order; put() stores a
+  // restored state as it is (snapshots, api/ecs/snapshot.hpp).
+  template <typename F>
+  void for_each(F&& f) const {
+    for (const auto& [key, state] : states_) f(key.first, key.second, state);
+  }
+  EcsState& put(const std::string& account_id, const std::string& region, EcsState state) {
+    return states_.insert_or_assign({account_id, region}, std::move(state)).first->second;
+  }
 
  private:
   std::map<std::pair<std::string, std::string>, EcsState> states_;

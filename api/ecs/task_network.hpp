@@ -34,6 +34,9 @@ class PublicAddressPool {
   void release(const std::string& ipv4);
   void clear();
   size_t used() const { return pool_.used(); }
+  // Snapshots: the pool itself, and putting one back.
+  const AddressPool& pool() const { return pool_; }
+  void restore(AddressPool pool) { pool_ = std::move(pool); }
 
  private:
   AddressPool pool_;
