@@ -70,6 +70,15 @@ class LogsStore {
     return it == states_.end() ? nullptr : &it->second;
   }
   void clear() { states_.clear(); }
+  // As AccountRegionStore: f(account_id, region, state) in (account, region) order; put() stores a
+  // restored state as it is (snapshots, api/logs/snapshot.hpp).
+  template <typename F>
+  void for_each(F&& f) const {
+    for (const auto& [key, state] : states_) f(key.first, key.second, state);
+  }
+  LogsState& put(const std::string& account_id, const std::string& region, LogsState state) {
+    return states_.insert_or_assign({account_id, region}, std::move(state)).first->second;
+  }
 
  private:
   std::map<std::pair<std::string, std::string>, LogsState> states_;
