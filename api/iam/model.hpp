@@ -50,6 +50,15 @@ class IamStore {
     return it == states_.end() ? nullptr : &it->second;
   }
   void clear() { states_.clear(); }
+  // As AccountRegionStore with IAM's one global region (""): f(account_id, "", state); put()
+  // stores a restored state as it is (snapshots, api/iam/snapshot.hpp).
+  template <typename F>
+  void for_each(F&& f) const {
+    for (const auto& [account, state] : states_) f(account, std::string(), state);
+  }
+  IamState& put(const std::string& account_id, const std::string& /*region*/, IamState state) {
+    return states_.insert_or_assign(account_id, std::move(state)).first->second;
+  }
 
  private:
   std::map<std::string, IamState> states_;

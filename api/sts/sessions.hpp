@@ -23,6 +23,7 @@ class SessionRegistry {
     return it == sessions_.end() ? nullptr : &it->second;
   }
   void clear() { sessions_.clear(); }
+  const std::map<std::string, Session>& all() const { return sessions_; }  // by access key id (snapshots)
 
  private:
   std::map<std::string, Session> sessions_;
