@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "api/vpc/snapshot.hpp"
 #include "runtime/task_runtime.hpp"
 
 namespace ecslocal::api::ec2 {
@@ -26,9 +27,9 @@ void Ec2Provider::on_reset() {
     for (const auto& network : forgotten) runtime->remove_network(network);
 }
 
-// TODO(persist): wired to api/vpc/snapshot.hpp when the persistence branch lands.
-Json Ec2Provider::snapshot() const { throw std::logic_error("ec2: snapshot is not wired yet"); }
-void Ec2Provider::restore(const Json&) { throw std::logic_error("ec2: restore is not wired yet"); }
+// EC2 owns the VPC state: its snapshot is the VPC registry's.
+Json Ec2Provider::snapshot() const { return vpc::snapshot_vpc(*networks_); }
+void Ec2Provider::restore(const Json& snapshot) { vpc::restore_vpc(*networks_, snapshot); }
 
 // VPCs, subnets, security groups and ENIs of each account and region, with their tags.
 Json Ec2Provider::state_view(const StateViewQuery& query) const {

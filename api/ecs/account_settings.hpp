@@ -39,6 +39,8 @@ class AccountSettings {
   AccountSetting effective(const std::string& principal_arn, const std::string& root_arn, const std::string& name) const;
   // Explicit values of one principal, ordered by name.
   std::vector<AccountSetting> explicit_settings(const std::string& principal_arn) const;
+  // Every explicit value: principal → name → value (snapshots).
+  const std::map<std::string, std::map<std::string, std::string>>& all() const { return by_principal_; }
 
  private:
   std::map<std::string, std::map<std::string, std::string>> by_principal_;  // principal → name → value

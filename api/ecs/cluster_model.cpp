@@ -89,6 +89,12 @@ std::vector<const Cluster*> ClusterRegistry::active() const {
   return out;
 }
 
+std::vector<const Cluster*> ClusterRegistry::all() const {
+  std::vector<const Cluster*> out;
+  for (const auto& [name, cluster] : clusters_) out.push_back(&cluster);
+  return out;
+}
+
 std::string cluster_name_for(const RequestContext& ctx, const std::optional<std::string>& name_or_arn) {
   if (!name_or_arn) return kDefaultClusterName;
   const std::string& text = *name_or_arn;
@@ -150,16 +156,6 @@ void validate_capacity_providers(const std::vector<std::string>& providers,
       throw InvalidParameterException("The capacity provider '" + provider + "' is listed more than once.");
   }
   validate_strategy(providers, strategy);
-}
-
-}  // namespace ecslocal::api::ecs
-
-namespace ecslocal::api::ecs {
-
-std::vector<const Cluster*> ClusterRegistry::all() const {
-  std::vector<const Cluster*> out;
-  for (const auto& [name, cluster] : clusters_) out.push_back(&cluster);
-  return out;
 }
 
 }  // namespace ecslocal::api::ecs

@@ -106,7 +106,7 @@ class ClusterRegistry {
   Cluster& put(Cluster cluster);
   // ACTIVE clusters ordered by name (which also orders their ARNs).
   std::vector<const Cluster*> active() const;
-  // Every cluster, INACTIVE ones too, ordered by name.
+  // Every cluster, INACTIVE ones too, ordered by name (snapshots).
   std::vector<const Cluster*> all() const;
 
  private:

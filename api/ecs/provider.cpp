@@ -2,6 +2,7 @@
 
 #include "api/ecs/cluster_mapping.hpp"
 #include "api/ecs/service_mapping.hpp"
+#include "api/ecs/snapshot.hpp"
 #include "api/ecs/task_definition_mapping.hpp"
 #include "api/ecs/task_info.hpp"
 #include "api/ecs/task_mapping.hpp"
@@ -39,10 +40,9 @@ const TagResolver* EcsProvider::find_tag_resolver(const std::string& resource_ty
   return it == tag_resolvers_.end() ? nullptr : &it->second;
 }
 
-// TODO(persist): wired to api/ecs/snapshot.hpp when the persistence branch lands.
-Json EcsProvider::snapshot() const { throw std::logic_error("ecs: snapshot is not wired yet"); }
+Json EcsProvider::snapshot() const { return snapshot_ecs(store_); }
 
-void EcsProvider::restore(const Json&) { throw std::logic_error("ecs: restore is not wired yet"); }
+void EcsProvider::restore(const Json& snapshot) { restore_ecs(store_, snapshot); }
 
 Json EcsProvider::state_view(const StateViewQuery& query) const {
   Json out = Json::array();

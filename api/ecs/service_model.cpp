@@ -30,6 +30,12 @@ EcsService& ServiceRegistry::put(EcsService service) {
   return *services_.back();
 }
 
+EcsService& ServiceRegistry::put_restored(EcsService service) {
+  next_sequence_ = std::max(next_sequence_, service.sequence + 1);
+  services_.push_back(std::make_unique<EcsService>(std::move(service)));
+  return *services_.back();
+}
+
 std::vector<EcsService*> ServiceRegistry::all() {
   std::vector<EcsService*> out;
   for (auto& s : services_) out.push_back(s.get());

@@ -112,6 +112,8 @@ class ServiceRegistry {
   const EcsService* find(const std::string& cluster, const std::string& name) const;
   // Stores `service` (replacing an INACTIVE one of the same name), sets its `sequence` and returns it.
   EcsService& put(EcsService service);
+  // A service of a snapshot, kept with its sequence (later ones are put after it).
+  EcsService& put_restored(EcsService service);
   // Every service, in creation order.
   std::vector<EcsService*> all();
   std::vector<const EcsService*> all() const;

@@ -43,6 +43,7 @@ class TagStore {
   }
   void set(const std::string& arn, std::vector<Tag> tags) { tags_[arn] = std::move(tags); }
   void erase(const std::string& arn) { tags_.erase(arn); }
+  const std::map<std::string, std::vector<Tag>>& all() const { return tags_; }  // by ARN (snapshots)
 
  private:
   std::map<std::string, std::vector<Tag>> tags_;

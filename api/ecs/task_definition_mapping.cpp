@@ -224,8 +224,12 @@ const char* status_name(TaskDefinitionStatus status) {
 }  // namespace
 
 TaskDefinition task_definition_from_request(const Json& request) {
+  return task_definition_from_document(normalized_document(request));
+}
+
+TaskDefinition task_definition_from_document(Json document) {
   TaskDefinition td;
-  td.document = normalized_document(request);
+  td.document = std::move(document);
   read_task_level(td.document, td);
   for (const auto& c : items(td.document, "containerDefinitions")) td.containers.push_back(container_from(c));
   for (const auto& v : items(td.document, "volumes")) td.volumes.push_back(volume_from(v));

@@ -18,6 +18,9 @@ namespace ecslocal::api::ecs {
 // healthCheck interval 30 / timeout 5 / retries 3). Throws ClientException for bad cpu/memory text.
 // Identity (arn, revision, status, timestamps) and computed members are set by the caller.
 TaskDefinition task_definition_from_request(const Json& request);
+// The typed definition of a document task_definition_from_request made (kept as it is): what a
+// snapshot restores from the stored document. Identity and computed members are the caller's.
+TaskDefinition task_definition_from_document(Json document);
 std::vector<Tag> tags_from_request(const Json& request);
 
 // The TaskDefinition shape: the stored document plus identity, status and computed members.

@@ -133,6 +133,11 @@ const TaskDefinition& TaskDefinitionRegistry::add(TaskDefinition definition) {
   return family.revisions.insert_or_assign(revision, std::move(definition)).first->second;
 }
 
+void TaskDefinitionRegistry::restore_last_revision(const std::string& family, long long last_revision) {
+  Family& f = families_[family];
+  f.last_revision = std::max(f.last_revision, last_revision);
+}
+
 const TaskDefinition* TaskDefinitionRegistry::find(const std::string& family, long long revision) const {
   auto f = families_.find(family);
   if (f == families_.end()) return nullptr;

@@ -174,6 +174,9 @@ class TaskDefinitionRegistry {
   std::vector<const TaskDefinition*> all() const;
   // Family names in lexicographic order, with whether each has an ACTIVE revision.
   std::vector<std::pair<std::string, bool>> families() const;
+  // Snapshots: the family's revision counter is at least `last_revision` (it counts revisions that
+  // are no longer stored too).
+  void restore_last_revision(const std::string& family, long long last_revision);
 
  private:
   struct Family {

@@ -60,6 +60,16 @@ std::vector<const Task*> TaskRegistry::all() const {
   return out;
 }
 
+void TaskRegistry::restore(std::vector<Task> tasks, std::uint64_t next_sequence) {
+  tasks_.clear();
+  by_arn_.clear();
+  for (auto& task : tasks) {
+    tasks_.push_back(std::make_unique<Task>(std::move(task)));
+    by_arn_[tasks_.back()->arn] = tasks_.back().get();
+  }
+  next_sequence_ = next_sequence;
+}
+
 std::vector<std::unique_ptr<Task>> TaskRegistry::prune(TimePoint now, Clock::duration retention) {
   std::vector<std::unique_ptr<Task>> pruned;
   std::vector<std::unique_ptr<Task>> kept;

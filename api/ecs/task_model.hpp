@@ -140,6 +140,11 @@ class TaskRegistry {
   std::vector<std::unique_ptr<Task>> prune(TimePoint now, Clock::duration retention);
   size_t size() const { return tasks_.size(); }
 
+  // Snapshots: the sequence the next task gets; restore() replaces every task by `tasks` (in
+  // creation order, their `sequence` kept) and continues numbering at `next_sequence`.
+  std::uint64_t next_sequence() const { return next_sequence_; }
+  void restore(std::vector<Task> tasks, std::uint64_t next_sequence);
+
  private:
   std::vector<std::unique_ptr<Task>> tasks_;  // creation order
   std::unordered_map<std::string, Task*> by_arn_;

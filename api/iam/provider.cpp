@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "api/iam/mapping.hpp"
+#include "api/iam/snapshot.hpp"
 
 namespace ecslocal::api::iam {
 
@@ -25,9 +26,8 @@ std::optional<RoleInfo> IamProvider::find_role(const std::string& account_id, co
   return RoleInfo{r.name, r.path, r.id, r.arn, r.max_session_duration};
 }
 
-// TODO(persist): wired to api/iam/snapshot.hpp when the persistence branch lands.
-Json IamProvider::snapshot() const { throw std::logic_error("iam: snapshot is not wired yet"); }
-void IamProvider::restore(const Json&) { throw std::logic_error("iam: restore is not wired yet"); }
+Json IamProvider::snapshot() const { return snapshot_iam(store_); }
+void IamProvider::restore(const Json& snapshot) { restore_iam(store_, snapshot); }
 
 // Roles (with their policies' names) and customer managed policies of each account.
 Json IamProvider::state_view(const StateViewQuery& query) const {

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "api/logs/mapping.hpp"
+#include "api/logs/snapshot.hpp"
 #include "api/logs/validation.hpp"
 #include <stdexcept>
 
@@ -30,9 +31,8 @@ const protocol::ServiceModel& LogsProvider::model() const { return protocol::Ser
 
 void LogsProvider::provide(Ports& ports) { ports.provide<LogGroupDirectory>(this); }
 
-// TODO(persist): wired to api/logs/snapshot.hpp when the persistence branch lands.
-Json LogsProvider::snapshot() const { throw std::logic_error("logs: snapshot is not wired yet"); }
-void LogsProvider::restore(const Json&) { throw std::logic_error("logs: restore is not wired yet"); }
+Json LogsProvider::snapshot() const { return snapshot_logs(store_); }
+void LogsProvider::restore(const Json& snapshot) { restore_logs(store_, snapshot); }
 
 // Groups with their streams (no events: those are read with GetLogEvents).
 Json LogsProvider::state_view(const StateViewQuery& query) const {

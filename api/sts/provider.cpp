@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "api/sts/snapshot.hpp"
+
 namespace ecslocal::api::sts {
 
 StsProvider::StsProvider(std::shared_ptr<IdSource> ids) : ids_(std::move(ids)) {
@@ -22,17 +24,16 @@ std::optional<IssuedIdentity> StsProvider::identity_of(const std::string& access
   return IssuedIdentity{session->account_id, session->assumed_role_arn};
 }
 
-// TODO(persist): wired to api/sts/snapshot.hpp when the persistence branch lands.
-Json StsProvider::snapshot() const { throw std::logic_error("sts: snapshot is not wired yet"); }
-void StsProvider::restore(const Json&) { throw std::logic_error("sts: restore is not wired yet"); }
+Json StsProvider::snapshot() const { return snapshot_sts(sessions_); }
+void StsProvider::restore(const Json& snapshot) { restore_sts(sessions_, snapshot); }
 
 // The sessions AssumeRole opened (never their secrets).
 Json StsProvider::state_view(const StateViewQuery& query) const {
   Json sessions = Json::array();
-  sessions_.for_each([&](const Session& s) {
-    if (!query.account_id.empty() && query.account_id != s.account_id) return;
+  for (const auto& [key, s] : sessions_.all()) {
+    if (!query.account_id.empty() && query.account_id != s.account_id) continue;
     sessions.push_back({{"AccessKeyId", s.access_key_id}, {"Account", s.account_id}, {"Arn", s.assumed_role_arn}});
-  });
+  }
   return Json::array({{{"sessions", std::move(sessions)}}});
 }
 

@@ -23,10 +23,7 @@ class SessionRegistry {
     return it == sessions_.end() ? nullptr : &it->second;
   }
   void clear() { sessions_.clear(); }
-  template <typename F>
-  void for_each(F&& f) const {
-    for (const auto& [key, session] : sessions_) f(session);
-  }
+  const std::map<std::string, Session>& all() const { return sessions_; }  // by access key id (snapshots)
 
  private:
   std::map<std::string, Session> sessions_;

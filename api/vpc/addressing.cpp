@@ -138,4 +138,13 @@ bool AddressPool::release(std::uint32_t address, const std::string& owner) {
   return true;
 }
 
+AddressPool AddressPool::restored(std::uint32_t first, std::uint32_t last, std::uint32_t cursor,
+                                  std::map<std::uint32_t, std::string> used) {
+  AddressPool pool(first, last);
+  pool.cursor_ = cursor;
+  pool.used_ = std::move(used);
+  return pool;
+}
+
+
 }  // namespace ecslocal::api::vpc

@@ -57,12 +57,14 @@ class AddressPool {
   size_t used() const { return used_.size(); }
   size_t capacity() const { return last_ < first_ ? 0 : static_cast<size_t>(last_ - first_) + 1; }
   bool contains(std::uint32_t address) const { return address >= first_ && address <= last_; }
-  // For snapshots: addresses in use with their owners, and where the next search starts.
-  const std::map<std::uint32_t, std::string>& in_use_addresses() const { return used_; }
+  // Snapshots: the range, where the next search starts and the addresses in use with their
+  // owners; restored() makes the same pool again.
+  std::uint32_t first() const { return first_; }
+  std::uint32_t last() const { return last_; }
   std::uint32_t cursor() const { return cursor_; }
-  void set_cursor(std::uint32_t cursor) {
-    if (contains(cursor)) cursor_ = cursor;
-  }
+  const std::map<std::uint32_t, std::string>& in_use_addresses() const { return used_; }
+  static AddressPool restored(std::uint32_t first, std::uint32_t last, std::uint32_t cursor,
+                              std::map<std::uint32_t, std::string> used);
 
  private:
   std::uint32_t first_, last_, cursor_;

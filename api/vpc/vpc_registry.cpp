@@ -244,6 +244,17 @@ void VpcRegistry::clear() {
   public_ips_.clear();
 }
 
+void VpcRegistry::restore(std::vector<VpcState> states, AddressPools pools, AddressPool public_ips) {
+  states_.clear();
+  pools_ = std::move(pools);
+  public_ips_.restore(std::move(public_ips));
+  for (auto& state : states) {
+    state.pools = &pools_;
+    const std::string account = state.account_id, region = state.region;
+    states_.put(account, region, std::move(state));
+  }
+}
+
 void VpcRegistry::remove_subnet(VpcState& state, std::string subnet_id) {
   auto it = state.subnets.find(subnet_id);
   if (it == state.subnets.end()) return;

@@ -101,7 +101,7 @@ class PublicAddressPool {
   void clear();
   size_t used() const { return pool_.used(); }
   const AddressPool& pool() const { return pool_; }
-  AddressPool& pool() { return pool_; }
+  void restore(AddressPool pool) { pool_ = std::move(pool); }
 
  private:
   AddressPool pool_;
@@ -160,6 +160,15 @@ class VpcRegistry {
   // VPCs are remembered for the EC2 provider to remove (take_forgotten_networks).
   void clear();
   std::vector<std::string> take_forgotten_networks() { return std::exchange(forgotten_networks_, {}); }
+
+  // --- snapshots (api/vpc/snapshot.hpp) ---
+  // f(account_id, region, state) in (account, region) order.
+  template <typename F>
+  void for_each(F&& f) const {
+    states_.for_each(f);
+  }
+  // Replaces every state and pool, the public ones too (nothing is forgotten: the Docker networks stay).
+  void restore(std::vector<VpcState> states, AddressPools pools, AddressPool public_ips);
 
  private:
   void add_default_rules(SecurityGroup& group, bool stable, const std::string& seed);

@@ -58,6 +58,8 @@ class QueryHarness {
     return call("sts", action, params, access_key);
   }
   api::Gateway& gateway() { return gateway_; }
+  api::iam::IamProvider& iam_provider() { return *iam_; }
+  api::sts::StsProvider& sts_provider() { return *sts_; }
 
  private:
   static api::GatewayOptions options() {
