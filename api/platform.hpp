@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "api/common/clock.hpp"
 #include "api/common/ids.hpp"
+#include "api/common/timer_queue.hpp"
 #include "api/ports/ports.hpp"
 #include "api/service.hpp"
 #include "api/vpc/vpc_registry.hpp"
@@ -24,7 +26,11 @@ struct ServiceSettings {
 
 struct Platform {
   std::shared_ptr<IdSource> ids = std::make_shared<IdSource>();
-  std::function<Clock::time_point()> clock = [] { return Clock::now(); };
+  // The virtual clock every AWS-level timer reads (real time unless --time-scale or manual).
+  std::shared_ptr<VirtualClock> virtual_clock = std::make_shared<VirtualClock>(VirtualClock::real());
+  std::function<Clock::time_point()> clock = [c = virtual_clock] { return c->now(); };
+  // Timers on that clock (provided to the services as the Timers port; the app arms and runs them).
+  TimerQueue timers;
   std::shared_ptr<vpc::VpcRegistry> networks;  // made by make_services when null
   ServiceSettings settings;
   Ports ports;
@@ -40,7 +46,8 @@ struct ServiceEntry {
 // Every service ecslocal serves, in the order the gateway tries them (one line each).
 const std::vector<ServiceEntry>& service_list();
 
-// Builds every service of the list on `platform` (not yet wired: Gateway::connect does that).
+// Builds every service of the list on `platform` (not yet wired: Gateway::connect does that) and
+// registers the platform's own ports (Timers).
 std::vector<std::shared_ptr<Service>> make_services(Platform& platform);
 
 }  // namespace ecslocal::api

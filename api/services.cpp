@@ -41,6 +41,7 @@ std::vector<std::shared_ptr<Service>> make_services(Platform& platform) {
     platform.networks = std::make_shared<vpc::VpcRegistry>(platform.ids);
     platform.networks->set_spread(vpc::VpcRegistry::spread_for_instance(platform.settings.instance));
   }
+  platform.ports.provide<Timers>(&platform.timers);
   std::vector<std::shared_ptr<Service>> services;
   for (const auto& entry : service_list()) services.push_back(entry.make(platform));
   return services;

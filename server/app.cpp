@@ -44,6 +44,7 @@ App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
   options.default_account_id = c.account_id;
   options.default_region = c.region;
   options.strict_shapes = c.strict_shapes;
+  options.clock = impl_->platform.clock;
   impl_->gateway = std::make_shared<api::Gateway>(options);
   auto& platform = impl_->platform;
   platform.settings.task_retention = std::chrono::seconds(c.task_retention_seconds);
@@ -134,7 +135,9 @@ void App::schedule_tick() {
   impl_->scheduler_timer->expires_after(std::chrono::milliseconds(impl_->config.scheduler_interval_ms));
   impl_->scheduler_timer->async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;  // cancelled: the io_context is stopping
-    impl_->gateway->tick(impl_->gateway->now());
+    const auto now = impl_->gateway->now();
+    impl_->platform.timers.run_due(now);  // TODO(server): one real timer armed for the earliest due entry
+    impl_->gateway->tick(now);
     schedule_tick();
   });
 }
