@@ -13,6 +13,33 @@ constexpr std::string_view kCoral = "com.amazon.coral.service#";
 constexpr std::string_view kJson11 = "application/x-amz-json-1.1";
 constexpr std::string_view kJson10 = "application/x-amz-json-1.0";
 
+// Deeper than any shape of any model: a document nested further is refused before it is parsed, so
+// no walk over client JSON (parse, checks, copies, dump, destruction) can exhaust the stack.
+constexpr int kMaxJsonDepth = 64;
+
+// The deepest nesting of arrays and objects in `text`, stopping early past `limit` (a scan over
+// the bytes, outside strings: iterative, whatever the input).
+int nesting_depth(std::string_view text, int limit) {
+  int depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > deepest && (deepest = depth) > limit) return deepest;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 // Errors the JSON protocol itself answers, with a Coral __type.
 bool is_coral_error(const std::string& code) {
   return code == "SerializationException" || code == "UnknownOperationException";
@@ -50,6 +77,9 @@ class JsonCodec final : public Codec {
     if (request.body.empty()) {
       input = Json::object();
     } else {
+      if (nesting_depth(request.body, kMaxJsonDepth) > kMaxJsonDepth)
+        throw serialization_error("The request body is nested more than " + std::to_string(kMaxJsonDepth) +
+                                  " levels deep");
       input = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
       if (input.is_discarded())
         throw serialization_error("Unexpected character in request body: not valid JSON");

@@ -89,8 +89,14 @@ class InputWalker {
         it = v.erase(it);
         continue;
       }
-      if (member) walk(*member->shape, *it, member_path(path, it.key()));
-      ++it;  // unknown members are tolerated: clients may be newer than the model
+      if (!member) {
+        // Tolerated (clients may be newer than the model) but not kept: what a handler stores
+        // as given stays within the model, so no later reply can carry a member it lacks.
+        it = v.erase(it);
+        continue;
+      }
+      walk(*member->shape, *it, member_path(path, it.key()));
+      ++it;
     }
     for (const auto& name : shape.required) {
       if (v.contains(name)) continue;

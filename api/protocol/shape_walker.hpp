@@ -19,7 +19,7 @@ struct InputRules {
 };
 
 // Validates `value` in place against `shape`. Explicit nulls of optional members are removed
-// (AWS reads them as absent). Throws AwsError: SerializationException for a wrong JSON type,
+// (AWS reads them as absent), and so are members the model does not know (tolerated, not kept). Throws AwsError: SerializationException for a wrong JSON type,
 // the service's validation error for a missing required member, a bad enum or a constraint.
 void check_input(const Shape& shape, nlohmann::json& value, const InputRules& rules);
 

@@ -192,3 +192,55 @@ TEST_F(GatewayTest, ResetReachesEveryService) {
 
 }  // namespace
 }  // namespace ecslocal::api
+
+namespace ecslocal::api {
+namespace {
+
+// Issue 18: ~50,000 levels of nested JSON (a 120 KB body) overflowed the stack in the recursive
+// copies and dumps and killed the process. The depth is bounded before anything parses it.
+TEST_F(GatewayTest, DeeplyNestedBodiesAreASerializationExceptionNotACrash) {
+  ecs->table["RunTask"] = [](const RequestContext&, Json&) { return Json::object(); };
+  std::string deep = R"({"taskDefinition":"t","overrides":)";
+  for (int i = 0; i < 50000; ++i) deep += "[";
+  for (int i = 0; i < 50000; ++i) deep += "]";
+  deep += "}";
+  auto r = send("AmazonEC2ContainerServiceV20141113.RunTask", deep);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.error_type, "SerializationException");
+  // Brackets inside strings do not count; moderate nesting is parsed (and judged by the model).
+  std::string text = R"({"taskDefinition":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"{{{{"})";
+  EXPECT_EQ(send("AmazonEC2ContainerServiceV20141113.RunTask", text).status, 200);
+  std::string fifty = R"({"taskDefinition":"t","tags":)";
+  for (int i = 0; i < 50; ++i) fifty += "[";
+  for (int i = 0; i < 50; ++i) fifty += "]";
+  fifty += "}";
+  auto judged = send("AmazonEC2ContainerServiceV20141113.RunTask", fifty);
+  EXPECT_EQ(judged.status, 400);
+  EXPECT_NE(judged.error_type, "ServerException");
+}
+
+}  // namespace
+}  // namespace ecslocal::api
+
+namespace ecslocal::api {
+namespace {
+
+// Issue 18: an unknown member inside a member kept as given (serviceConnectConfiguration,
+// loadBalancers, ...) was stored, and every later reply carrying it failed the strict output check.
+TEST_F(GatewayTest, MembersTheModelDoesNotKnowAreDroppedAtTheDoor) {
+  Json seen;
+  ecs->table["CreateService"] = [&](const RequestContext&, Json& input) {
+    seen = input;
+    return Json::object();
+  };
+  auto r = send("AmazonEC2ContainerServiceV20141113.CreateService",
+                R"({"serviceName":"s","futureMember":1,
+                    "serviceConnectConfiguration":{"enabled":true,"surprise":{"x":1}},
+                    "loadBalancers":[{"containerName":"c","containerPort":80,"extra":"y"}]})");
+  EXPECT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(seen, Json::parse(R"({"serviceName":"s","serviceConnectConfiguration":{"enabled":true},
+                                  "loadBalancers":[{"containerName":"c","containerPort":80}]})"));
+}
+
+}  // namespace
+}  // namespace ecslocal::api

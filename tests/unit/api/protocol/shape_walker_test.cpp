@@ -32,7 +32,8 @@ TEST(CheckInput, AcceptsAWellFormedRequestAndDropsExplicitNulls) {
   json v = {{"taskDefinition", "web:1"}, {"count", 2}, {"cluster", nullptr}, {"someNewerMember", 5}};
   check_input(input_of("RunTask"), v, ecs_rules());
   EXPECT_FALSE(v.contains("cluster"));
-  EXPECT_TRUE(v.contains("someNewerMember"));  // unknown members are tolerated
+  EXPECT_FALSE(v.contains("someNewerMember"));  // tolerated (no error), not kept
+  EXPECT_EQ(v["count"], 2);
 }
 
 TEST(CheckInput, WrongScalarTypesAreSerializationExceptions) {
