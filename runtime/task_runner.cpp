@@ -166,6 +166,23 @@ void TaskRunner::request_stop(const TaskPtr& task, bool from_pause_exit) {
   if (!pool_.submit([this, task] { run_stop(task); })) run_stop(task);
 }
 
+void TaskRunner::stop_all(std::function<void()> done) {
+  std::vector<TaskPtr> tasks;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [key, task] : tasks_) tasks.push_back(task);
+  }
+  for (const auto& task : tasks) request_stop(task, false);
+  auto wait = [this, done = std::move(done)] {
+    {
+      std::unique_lock lock(mutex_);
+      idle_.wait(lock, [this] { return tasks_.empty() || shutting_down_; });
+    }
+    if (done) done();
+  };
+  if (!pool_.submit(wait)) wait();
+}
+
 DockerResult<std::string> TaskRunner::ensure_pause_image() {
   std::lock_guard lock(pause_mutex_);
   if (!pause_image_.empty()) {

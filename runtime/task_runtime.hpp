@@ -25,6 +25,9 @@ class TaskRuntime {
   // this runtime made it and no container uses it. Asynchronous, best effort; a network left
   // behind goes at shutdown or with the next start-up's cleanup.
   virtual void remove_network(const std::string& name) {}
+  // Stops every task this runtime runs (as stop(key) each, events included) and calls `done`,
+  // on a runtime thread, once all of them are stopped and removed. For POST /_ecslocal/reset.
+  virtual void stop_all(std::function<void()> done) = 0;
 };
 
 }  // namespace ecslocal::runtime

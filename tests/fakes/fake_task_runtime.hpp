@@ -18,6 +18,11 @@ class FakeTaskRuntime : public runtime::TaskRuntime {
   void launch(runtime::TaskSpec spec) override { launches.push_back(std::move(spec)); }
   void stop(const std::string& key) override { stops.push_back(key); }
   void remove_network(const std::string& name) override { removed_networks.push_back(name); }
+  // Records the call and reports done at once (nothing really runs here).
+  void stop_all(std::function<void()> done) override {
+    ++stop_all_calls;
+    if (done) done();
+  }
 
   const runtime::TaskSpec* launched(const std::string& key) const {
     auto it = std::find_if(launches.begin(), launches.end(), [&](const runtime::TaskSpec& s) { return s.key == key; });
@@ -29,6 +34,7 @@ class FakeTaskRuntime : public runtime::TaskRuntime {
   std::vector<runtime::TaskSpec> launches;
   std::vector<std::string> stops;
   std::vector<std::string> removed_networks;
+  int stop_all_calls = 0;
 
  private:
   runtime::TaskEventSink sink_;
