@@ -2,6 +2,7 @@
 // Platform, adds them to the gateway in this order and wires them through the ports.
 #include "api/ec2/provider.hpp"
 #include "api/ecs/provider.hpp"
+#include "api/elbv2/provider.hpp"
 #include "api/iam/provider.hpp"
 #include "api/logs/provider.hpp"
 #include "api/platform.hpp"
@@ -26,12 +27,20 @@ std::shared_ptr<Service> make_logs(Platform& p) {
 std::shared_ptr<Service> make_ec2(Platform& p) { return std::make_shared<ec2::Ec2Provider>(p.networks); }
 std::shared_ptr<Service> make_iam(Platform& p) { return std::make_shared<iam::IamProvider>(p.ids); }
 std::shared_ptr<Service> make_sts(Platform& p) { return std::make_shared<sts::StsProvider>(p.ids); }
+std::shared_ptr<Service> make_elbv2(Platform& p) {
+  elbv2::ElbSettings settings;
+  settings.address_spread = vpc::VpcRegistry::spread_for_instance(p.settings.instance);
+  auto elb = std::make_shared<elbv2::ElbProvider>(p.ids, p.networks, settings);
+  elb->set_clock(p.clock);
+  return elb;
+}
 
 }  // namespace
 
 const std::vector<ServiceEntry>& service_list() {
   static const std::vector<ServiceEntry> list{
       {"ecs", make_ecs}, {"logs", make_logs}, {"ec2", make_ec2}, {"iam", make_iam}, {"sts", make_sts},
+      {"elbv2", make_elbv2},
   };
   return list;
 }

@@ -7,6 +7,7 @@
 #include "api/ecs/task_info.hpp"
 #include "api/ecs/task_mapping.hpp"
 #include "api/ports/log_group_directory.hpp"
+#include "api/ports/target_groups.hpp"
 #include "runtime/task_runtime.hpp"
 
 namespace ecslocal::api::ecs {
@@ -28,6 +29,11 @@ void EcsProvider::provide(Ports& ports) { ports.provide<DesiredCount>(this); }
 runtime::TaskRuntime* EcsProvider::task_runtime() const {
   if (task_runtime_override_) return task_runtime_override_;
   return ports_ ? ports_->find<runtime::TaskRuntime>() : nullptr;
+}
+
+TargetGroupDirectory* EcsProvider::target_groups() const {
+  if (target_groups_override_) return target_groups_override_;
+  return ports_ ? ports_->find<TargetGroupDirectory>() : nullptr;
 }
 
 LogGroupDirectory* EcsProvider::log_groups() const {
@@ -107,6 +113,10 @@ void EcsProvider::publish_task_change(TaskChange change, const Task& task) const
   const EcsState* state = store_.find(task.account_id, task.region);
   const TaskDefinition* definition = state ? state->task_definitions.resolve(task.task_definition_arn) : nullptr;
   TaskInfo info = task_info(task, eni_of(task), definition);
+  if (const EcsService* service = state && !task.service_name.empty() ? state->services.find(task.cluster_name, task.service_name) : nullptr)
+    for (const auto& lb : service->load_balancers)
+      if (lb.is_object() && lb.contains("targetGroupArn"))
+        info.load_balancers.push_back({lb.value("targetGroupArn", ""), lb.value("containerName", ""), lb.value("containerPort", 0)});
   if (const vpc::VpcState* networks = networks_->find(task.account_id, task.region))
     if (const vpc::Vpc* vpc = networks->find_vpc(info.vpc_id)) info.docker_network = vpc->docker_network();
   for (TaskObserver* o : observers) o->on_task(change, info);

@@ -26,6 +26,7 @@ struct TaskEvent;
 
 namespace ecslocal::api {
 class LogGroupDirectory;
+class TargetGroupDirectory;
 }  // namespace ecslocal::api
 
 namespace ecslocal::api::ecs {
@@ -77,6 +78,10 @@ class EcsProvider : public Service, public DesiredCount {
   // the override (unit tests); without either RunTask checks no log group.
   LogGroupDirectory* log_groups() const;
   void set_log_groups(LogGroupDirectory* groups) { log_groups_override_ = groups; }
+  // ELBv2's target groups, for services with loadBalancers: the port, or the override (unit
+  // tests); without either the target groups are not checked.
+  TargetGroupDirectory* target_groups() const;
+  void set_target_groups(TargetGroupDirectory* groups) { target_groups_override_ = groups; }
   // The task's ENI in the VPC state (in use or released), null without one.
   const vpc::NetworkInterface* eni_of(const Task& task) const;
   // Tells every TaskObserver (ELBv2, Cloud Map, metrics, the console).
@@ -99,6 +104,7 @@ class EcsProvider : public Service, public DesiredCount {
   Ports* ports_ = nullptr;
   runtime::TaskRuntime* task_runtime_override_ = nullptr;
   LogGroupDirectory* log_groups_override_ = nullptr;
+  TargetGroupDirectory* target_groups_override_ = nullptr;
   std::shared_ptr<vpc::VpcRegistry> networks_;
   Clock::duration task_retention_ = std::chrono::hours(1);
   SchedulerSettings scheduler_;

@@ -89,6 +89,7 @@ Json create_service(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   if (in.deployment_configuration) settings = apply_deployment_settings(settings, *in.deployment_configuration);
   validate_deployment_settings(settings);
   validate_load_balancers(in.load_balancers, td);
+  validate_target_groups(in.load_balancers, td, provider.target_groups(), ctx.account_id, ctx.region);
   validate_grace_period(in.health_check_grace_period, in.load_balancers);
   validate_role(in.role, td);
   validate_placement(in.placement_constraints, in.placement_strategy);
@@ -174,6 +175,7 @@ Json update_service(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   validate_deployment_settings(settings);
   const Json load_balancers = in.load_balancers.value_or(service.load_balancers);
   validate_load_balancers(load_balancers, *td);
+  validate_target_groups(load_balancers, *td, provider.target_groups(), ctx.account_id, ctx.region);
   if (in.health_check_grace_period) validate_grace_period(in.health_check_grace_period, load_balancers);
   const Json constraints = in.placement_constraints.value_or(service.placement_constraints);
   const Json strategies = in.placement_strategy.value_or(service.placement_strategy);

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "api/ecs/task_validation.hpp"
+#include "api/ports/target_groups.hpp"
 #include "api/protocol/aws_error.hpp"
 
 namespace ecslocal::api::ecs {
@@ -80,6 +81,24 @@ void validate_load_balancers(const Json& load_balancers, const TaskDefinition& t
     if (!lb.contains("targetGroupArn") && lb.contains("loadBalancerName"))
       invalid("Classic Load Balancers are not supported with the awsvpc network mode; use a target group.");
     if (!lb.contains("targetGroupArn")) invalid("targetGroupArn must be specified for each load balancer.");
+  }
+}
+
+void validate_target_groups(const Json& load_balancers, const TaskDefinition& td, const TargetGroupDirectory* groups,
+                            const std::string& account_id, const std::string& region) {
+  if (!groups) return;
+  for (const auto& lb : load_balancers) {
+    const std::string arn = lb.value("targetGroupArn", "");
+    if (arn.empty()) continue;
+    const auto group = groups->find_target_group(account_id, region, arn);
+    if (!group)
+      invalid("Unable to assume role and validate the specified targetGroupArn. Please verify that the ECS service role "
+              "being passed has the proper permissions.");
+    if (!group->has_load_balancer)
+      invalid("The target group with targetGroupArn " + arn + " does not have an associated load balancer.");
+    if (td.network_mode == "awsvpc" && group->target_type != "ip")
+      invalid("The provided target group " + arn + " has target type " + group->target_type +
+              ", which is incompatible with the awsvpc network mode specified in the task definition.");
   }
 }
 

@@ -6,6 +6,10 @@
 #include "api/ecs/service_mapping.hpp"
 #include "api/ecs/task_definition_model.hpp"
 
+namespace ecslocal::api {
+class TargetGroupDirectory;
+}  // namespace ecslocal::api
+
 namespace ecslocal::api::ecs {
 
 // Up to 255 letters, numbers, hyphens and underscores.
@@ -27,6 +31,10 @@ void validate_template(const Cluster& cluster, const DeploymentTemplate& spec, c
 // Each load balancer names a container of the definition and one of its container ports; a
 // health check grace period needs a load balancer.
 void validate_load_balancers(const Json& load_balancers, const TaskDefinition& td);
+// Each target group exists in ELBv2, is attached to a load balancer and has a target type the
+// task definition's network mode can use (spec elb §5.1). Skipped without a directory.
+void validate_target_groups(const Json& load_balancers, const TaskDefinition& td, const TargetGroupDirectory* groups,
+                            const std::string& account_id, const std::string& region);
 void validate_grace_period(const std::optional<long long>& seconds, const Json& load_balancers);
 
 // awsvpc services use the service-linked role: no `role`.

@@ -20,6 +20,13 @@ struct TaskPortInfo {
   std::string app_protocol;  // http | http2 | grpc, may be empty
 };
 
+// A target group of the service that started the task (ECS's loadBalancers entry).
+struct TaskLoadBalancer {
+  std::string target_group_arn;
+  std::string container_name;
+  int container_port = 0;
+};
+
 struct TaskInfo {
   std::string account_id, region;
   std::string task_arn, task_id;
@@ -35,6 +42,7 @@ struct TaskInfo {
   std::string public_ipv4;    // the task's loopback address (assignPublicIp), may be empty
   std::string docker_network; // the bridge the task's namespace is on, may be empty
   std::vector<TaskPortInfo> ports;
+  std::vector<TaskLoadBalancer> load_balancers;  // the service's target groups (ip targets: IP + container port)
   std::string last_status;    // as on the wire: RUNNING, DEACTIVATING, STOPPED...
   std::string health_status;  // HEALTHY | UNHEALTHY | UNKNOWN
   int cpu_units = 0;          // task size (or the sum of containers'), for metrics
