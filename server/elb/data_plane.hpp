@@ -1,0 +1,41 @@
+#pragma once
+// The load balancers' data plane, self-contained: an api::DataPlane for the listener kinds
+// "http-proxy" (ALB: HTTP/1.1 reverse proxy) and "tcp-proxy" (NLB: bytes both ways). Each open
+// listener owns an acceptor on its load balancer's address; connections read the listener's
+// routes (api/elbv2/routing.hpp), published by the state strand, without touching api state.
+//
+// HTTP (spec §4.3-4.4): rules by priority; fixed-response and redirect answered here; forward
+// picks a target group by weight, then a target round robin among the published candidates
+// (healthy, or all when none is: fail-open); 503 with AWS's page when there is none, 502 when the
+// target refuses, resets or answers garbage, 504 when it does not connect within 10 s or answer
+// within the idle timeout. Adds X-Forwarded-For/Proto/Port and X-Amzn-Trace-Id. TRACE is 405.
+// One upstream connection per client connection, reused while both keep alive.
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "api/ports/data_plane.hpp"
+#include "server/net.hpp"
+
+namespace ecslocal::server::elb {
+
+class ElbDataPlane final : public api::DataPlane {
+ public:
+  explicit ElbDataPlane(net::any_io_executor executor);
+  ~ElbDataPlane() override;
+
+  api::ListenerResult open(const api::ListenerRequest& request) override;
+  void close(const std::string& id) override;
+  void publish(const std::string& id, std::shared_ptr<const api::DataPlaneConfig> config) override;
+  void close_all();
+
+  struct Entry;  // one open listener (data_plane.cpp)
+
+ private:
+  net::any_io_executor executor_;
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<Entry>> entries_;
+};
+
+}  // namespace ecslocal::server::elb
