@@ -1,5 +1,10 @@
 #include "server/elb/data_plane.hpp"
 
+// Boost 1.74's coroutine frames trip GCC's -Wmismatched-new-delete (a false positive).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
