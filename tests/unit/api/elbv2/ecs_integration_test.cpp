@@ -22,8 +22,10 @@ class ElbServiceTest : public ServiceTest {
     return Json::array({{{"targetGroupArn", arn}, {"containerName", container}, {"containerPort", port}}});
   }
   std::string target_states() {
+    auto states = elb.call("DescribeTargetHealth", {{"TargetGroupArn", tg}}).all("State");
+    std::sort(states.begin(), states.end());
     std::string out;
-    for (const auto& s : elb.call("DescribeTargetHealth", {{"TargetGroupArn", tg}}).all("State")) out += s + " ";
+    for (const auto& s : states) out += s + " ";
     return out;
   }
 
@@ -66,15 +68,17 @@ TEST_F(ElbServiceTest, RunningTasksAreRegisteredAndStoppingOnesDrain) {
   const auto ids = elb.call("DescribeTargetHealth", {{"TargetGroupArn", tg}}).all("Id");
   ASSERT_EQ(ids.size(), 2u);
   std::set<std::string> task_ips;
-  for (const auto& arn : tasks_of("web"))
-    for (const auto& d : describe(arn)["attachments"][0]["details"])
+  for (const auto& arn : tasks_of("web")) {
+    const Json task = describe(arn);
+    for (const auto& d : task["attachments"][0]["details"])
       if (d["name"] == "privateIPv4Address") task_ips.insert(d["value"].get<std::string>());
+  }
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), task_ips);
   EXPECT_EQ(elb.call("DescribeTargetHealth", {{"TargetGroupArn", tg}}).all("Port"), (std::vector<std::string>{"8080", "8080"}));
   elb.advance(2s);
   EXPECT_EQ(target_states(), "healthy healthy ");
   ASSERT_TRUE(update("web", {{"desiredCount", 1}}).ok());
-  EXPECT_EQ(target_states(), "draining healthy ");
+  EXPECT_EQ(target_states(), "draining healthy ");  // the stopped task drains, the other serves
 }
 
 }  // namespace
