@@ -5,6 +5,7 @@
 #include "api/iam/provider.hpp"
 #include "api/logs/provider.hpp"
 #include "api/platform.hpp"
+#include "api/secretsmanager/provider.hpp"
 #include "api/ssm/provider.hpp"
 #include "api/sts/provider.hpp"
 
@@ -28,6 +29,7 @@ std::shared_ptr<Service> make_ec2(Platform& p) { return std::make_shared<ec2::Ec
 std::shared_ptr<Service> make_iam(Platform& p) { return std::make_shared<iam::IamProvider>(p.ids); }
 std::shared_ptr<Service> make_sts(Platform& p) { return std::make_shared<sts::StsProvider>(p.ids); }
 std::shared_ptr<Service> make_ssm(Platform&) { return std::make_shared<ssm::SsmProvider>(); }
+std::shared_ptr<Service> make_secretsmanager(Platform& p) { return std::make_shared<secretsmanager::SecretsManagerProvider>(p.ids); }
 
 }  // namespace
 
@@ -35,6 +37,7 @@ const std::vector<ServiceEntry>& service_list() {
   static const std::vector<ServiceEntry> list{
       {"ecs", make_ecs}, {"logs", make_logs}, {"ec2", make_ec2}, {"iam", make_iam}, {"sts", make_sts},
       {"ssm", make_ssm},
+      {"secretsmanager", make_secretsmanager},
   };
   return list;
 }
