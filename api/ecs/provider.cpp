@@ -7,6 +7,7 @@
 #include "api/ecs/task_info.hpp"
 #include "api/ecs/task_mapping.hpp"
 #include "api/ports/log_group_directory.hpp"
+#include "api/ports/secret_resolver.hpp"
 #include "runtime/task_runtime.hpp"
 
 namespace ecslocal::api::ecs {
@@ -28,6 +29,11 @@ void EcsProvider::provide(Ports& ports) { ports.provide<DesiredCount>(this); }
 runtime::TaskRuntime* EcsProvider::task_runtime() const {
   if (task_runtime_override_) return task_runtime_override_;
   return ports_ ? ports_->find<runtime::TaskRuntime>() : nullptr;
+}
+
+std::vector<SecretResolver*> EcsProvider::secret_resolvers() const {
+  if (!secret_resolvers_override_.empty()) return secret_resolvers_override_;
+  return ports_ ? ports_->all<SecretResolver>() : std::vector<SecretResolver*>{};
 }
 
 LogGroupDirectory* EcsProvider::log_groups() const {
