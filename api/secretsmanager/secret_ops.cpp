@@ -131,8 +131,8 @@ Json get_secret_value(SecretsManagerProvider& provider, const RequestContext& ct
       throw ResourceNotFoundException("Secrets Manager can't find the specified secret value for staging label: " + wanted);
   }
   s.last_accessed = std::chrono::floor<std::chrono::days>(ctx.now);
-  Json out{{"ARN", s.arn}, {"Name", s.name}, {"VersionId", v->id}, {"VersionStages", v->stages},
-           {"CreatedDate", epoch_seconds(v->created)}};
+  Json out{{"ARN", s.arn}, {"Name", s.name}, {"VersionId", v->id}, {"CreatedDate", epoch_seconds(v->created)}};
+  if (!v->stages.empty()) out["VersionStages"] = v->stages;  // SecretVersionStagesType has at least 1 item
   if (v->string_value) out["SecretString"] = *v->string_value;
   if (v->binary_value) out["SecretBinary"] = *v->binary_value;
   return out;
@@ -144,7 +144,9 @@ Json put_secret_value(SecretsManagerProvider& provider, const RequestContext& ct
   if (!value.given()) throw InvalidRequestException("You must provide either SecretString or SecretBinary.");
   std::vector<std::string> stages = json_read::optional_strings(input, "VersionStages").value_or(std::vector<std::string>{kCurrent});
   const SecretVersion& v = add_version(provider, s, ctx, input, value, stages);
-  return Json{{"ARN", s.arn}, {"Name", s.name}, {"VersionId", v.id}, {"VersionStages", v.stages}};
+  Json out{{"ARN", s.arn}, {"Name", s.name}, {"VersionId", v.id}};
+  if (!v.stages.empty()) out["VersionStages"] = v.stages;
+  return out;
 }
 
 Json update_secret(SecretsManagerProvider& provider, const RequestContext& ctx, Json& input) {

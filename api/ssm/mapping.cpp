@@ -48,7 +48,7 @@ Json history_json(const Parameter& p, const ParameterVersion& v, bool decrypt) {
   Json out = Json::object();
   common(out, p, v);
   out["Value"] = shown_value(v, decrypt);
-  out["Labels"] = v.labels;
+  if (!v.labels.empty()) out["Labels"] = v.labels;  // ParameterLabelList has at least 1 item
   return out;
 }
 

@@ -174,7 +174,9 @@ Json get_parameters(SsmProvider& provider, const RequestContext& ctx, Json& inpu
       invalid.push_back(text);
     }
   }
-  return Json{{"Parameters", std::move(found)}, {"InvalidParameters", std::move(invalid)}};
+  Json out{{"Parameters", std::move(found)}};
+  if (!invalid.empty()) out["InvalidParameters"] = std::move(invalid);  // ParameterNameList has at least 1 item
+  return out;
 }
 
 // The stored name a Delete names (name or ARN, no selector); nullopt when none.
@@ -209,7 +211,10 @@ Json delete_parameters(SsmProvider& provider, const RequestContext& ctx, Json& i
       invalid.push_back(text);
     }
   }
-  return Json{{"DeletedParameters", std::move(deleted)}, {"InvalidParameters", std::move(invalid)}};
+  Json out = Json::object();
+  if (!deleted.empty()) out["DeletedParameters"] = std::move(deleted);
+  if (!invalid.empty()) out["InvalidParameters"] = std::move(invalid);
+  return out;
 }
 
 }  // namespace

@@ -211,7 +211,9 @@ Json label_parameter_version(SsmProvider& provider, const RequestContext& ctx, J
     for (auto& v : p.versions) v.labels.erase(std::remove(v.labels.begin(), v.labels.end(), label), v.labels.end());
     target.labels.push_back(label);
   }
-  return Json{{"InvalidLabels", std::move(invalid)}, {"ParameterVersion", target.version}};
+  Json out{{"ParameterVersion", target.version}};
+  if (!invalid.empty()) out["InvalidLabels"] = std::move(invalid);  // the model's lists have at least 1 item
+  return out;
 }
 
 Json unlabel_parameter_version(SsmProvider& provider, const RequestContext& ctx, Json& input) {
@@ -227,7 +229,10 @@ Json unlabel_parameter_version(SsmProvider& provider, const RequestContext& ctx,
     target.labels.erase(it);
     removed.push_back(label);
   }
-  return Json{{"RemovedLabels", std::move(removed)}, {"InvalidLabels", std::move(invalid)}};
+  Json out = Json::object();
+  if (!removed.empty()) out["RemovedLabels"] = std::move(removed);
+  if (!invalid.empty()) out["InvalidLabels"] = std::move(invalid);
+  return out;
 }
 
 }  // namespace

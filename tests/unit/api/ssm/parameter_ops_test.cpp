@@ -116,6 +116,7 @@ TEST_F(SsmTest, SelectorsArnsAndMissingParameters) {
   ASSERT_EQ(many["Parameters"].size(), 2u);
   EXPECT_EQ(many["Parameters"][1]["Value"], "red");
   EXPECT_EQ(many["InvalidParameters"], (Json{"/nope", "/app/color:9"}));
+  EXPECT_FALSE(h.ok("GetParameters", {{"Names", {"/app/color"}}}).contains("InvalidParameters"));
   EXPECT_EQ(h.fails("GetParameters", {{"Names", Json::array()}}), "ValidationException");
 }
 
@@ -178,6 +179,7 @@ TEST_F(SsmTest, HistoryLabelsAndTheVersionCap) {
   ASSERT_EQ(history.size(), 3u);
   EXPECT_EQ(history[0]["Labels"], (Json{"live"}));
   EXPECT_EQ(history[2]["Labels"], (Json{"ok.label"}));
+  EXPECT_FALSE(history[1].contains("Labels"));  // the model's label list has at least one item
   EXPECT_EQ(history[2]["Value"], "v3");
   auto unlabel = h.ok("UnlabelParameterVersion", {{"Name", "p"}, {"ParameterVersion", 1}, {"Labels", {"live", "none"}}});
   EXPECT_EQ(unlabel["RemovedLabels"], (Json{"live"}));
