@@ -1,4 +1,6 @@
 // PutParameter, GetParameter, GetParameters, DeleteParameter, DeleteParameters.
+#include <algorithm>
+#include <cctype>
 #include <regex>
 #include <set>
 
@@ -21,19 +23,54 @@ std::map<std::string, std::string> tags_from(const Json& input) {
   return out;
 }
 
+// AllowedPattern is a regular expression the value must match. It is evaluated in polynomial
+// time (libstdc++'s automaton mode: no catastrophic backtracking on hostile patterns, no back
+// references), and bounded repetitions multiplying past kMaxRepetitions are refused, so one
+// request can neither hang the state strand nor build a huge automaton.
+constexpr double kMaxRepetitions = 10000;
+
+bool repetitions_bounded(const std::string& pattern) {
+  double product = 1;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (pattern[i] != '{') continue;
+    size_t end = pattern.find('}', i);
+    if (end == std::string::npos) return true;  // not a bound: the regex compiler decides
+    double largest = 0;
+    std::string number;
+    for (size_t j = i + 1; j <= end; ++j) {
+      if (std::isdigit(static_cast<unsigned char>(pattern[j]))) {
+        number += pattern[j];
+        continue;
+      }
+      if (!number.empty()) largest = std::max(largest, number.size() > 9 ? 1e10 : std::stod(number));
+      number.clear();
+    }
+    product *= std::max(largest, 1.0);
+    if (product > kMaxRepetitions) return false;
+  }
+  return true;
+}
+
 void check_pattern(const std::string& pattern, const std::string& value) {
   if (pattern.empty()) return;
-  std::regex re;
-  try {
-    re = std::regex(pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error&) {
-    throw InvalidAllowedPatternException("The allowed pattern " + pattern + " is not a valid regular expression.");
-  }
+  auto invalid = [&] {
+    return InvalidAllowedPatternException("The allowed pattern " + pattern + " is not a valid regular expression.");
+  };
+  if (!repetitions_bounded(pattern)) throw invalid();
+  auto flags = std::regex::ECMAScript;
+#ifdef __GLIBCXX__
+  flags |= std::regex_constants::__polynomial;
+#endif
   bool matched = false;
   try {
+    const std::regex re(pattern, flags);
     matched = std::regex_match(value, re);
   } catch (const std::regex_error&) {
-    matched = false;  // too complex to evaluate: treated as not matching
+    throw invalid();  // malformed, or a back reference the polynomial mode cannot evaluate
   }
   if (!matched) throw ParameterPatternMismatchException("Parameter value, cannot be validated against allowedPattern: " + pattern);
 }

@@ -72,6 +72,14 @@ TEST_F(SsmTest, TiersAndAllowedPatterns) {
   EXPECT_EQ(bad.error_type(), "ParameterPatternMismatchException");  // the pattern stays with the parameter
   EXPECT_EQ(h.fails("PutParameter", {{"Name", "p2"}, {"Value", "v"}, {"Type", "String"}, {"AllowedPattern", "(["}}),
             "InvalidAllowedPatternException");
+  // Hostile patterns answer at once: no catastrophic backtracking, no huge automaton.
+  EXPECT_EQ(h.fails("PutParameter", {{"Name", "redos"}, {"Value", std::string(4000, 'a')}, {"Type", "String"},
+                                     {"AllowedPattern", "(a*)*b"}}),
+            "ParameterPatternMismatchException");
+  EXPECT_EQ(h.fails("PutParameter", {{"Name", "huge"}, {"Value", "a"}, {"Type", "String"}, {"AllowedPattern", "((a{100}){100}){100}"}}),
+            "InvalidAllowedPatternException");
+  EXPECT_EQ(h.fails("PutParameter", {{"Name", "backref"}, {"Value", "aa"}, {"Type", "String"}, {"AllowedPattern", "(a)\\1"}}),
+            "InvalidAllowedPatternException");
 }
 
 TEST_F(SsmTest, SecureStringKeepsTheKeyAndHidesTheValueWithoutDecryption) {
