@@ -6,6 +6,8 @@
 #include "api/iam/provider.hpp"
 #include "api/logs/provider.hpp"
 #include "api/platform.hpp"
+#include "api/secretsmanager/provider.hpp"
+#include "api/ssm/provider.hpp"
 #include "api/sts/provider.hpp"
 
 namespace ecslocal::api {
@@ -34,6 +36,8 @@ std::shared_ptr<Service> make_elbv2(Platform& p) {
   elb->set_clock(p.clock);
   return elb;
 }
+std::shared_ptr<Service> make_ssm(Platform&) { return std::make_shared<ssm::SsmProvider>(); }
+std::shared_ptr<Service> make_secretsmanager(Platform& p) { return std::make_shared<secretsmanager::SecretsManagerProvider>(p.ids); }
 
 }  // namespace
 
@@ -41,6 +45,8 @@ const std::vector<ServiceEntry>& service_list() {
   static const std::vector<ServiceEntry> list{
       {"ecs", make_ecs}, {"logs", make_logs}, {"ec2", make_ec2}, {"iam", make_iam}, {"sts", make_sts},
       {"elbv2", make_elbv2},
+      {"ssm", make_ssm},
+      {"secretsmanager", make_secretsmanager},
   };
   return list;
 }

@@ -8,6 +8,7 @@
 #include "api/ecs/task_mapping.hpp"
 #include "api/ports/log_group_directory.hpp"
 #include "api/ports/target_groups.hpp"
+#include "api/ports/secret_resolver.hpp"
 #include "runtime/task_runtime.hpp"
 
 namespace ecslocal::api::ecs {
@@ -34,6 +35,11 @@ runtime::TaskRuntime* EcsProvider::task_runtime() const {
 TargetGroupDirectory* EcsProvider::target_groups() const {
   if (target_groups_override_) return target_groups_override_;
   return ports_ ? ports_->find<TargetGroupDirectory>() : nullptr;
+}
+
+std::vector<SecretResolver*> EcsProvider::secret_resolvers() const {
+  if (!secret_resolvers_override_.empty()) return secret_resolvers_override_;
+  return ports_ ? ports_->all<SecretResolver>() : std::vector<SecretResolver*>{};
 }
 
 LogGroupDirectory* EcsProvider::log_groups() const {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <vector>
 
 #include "api/common/ids.hpp"
 #include "api/ecs/service_scheduler.hpp"
@@ -27,6 +28,7 @@ struct TaskEvent;
 namespace ecslocal::api {
 class LogGroupDirectory;
 class TargetGroupDirectory;
+class SecretResolver;
 }  // namespace ecslocal::api
 
 namespace ecslocal::api::ecs {
@@ -82,6 +84,10 @@ class EcsProvider : public Service, public DesiredCount {
   // tests); without either the target groups are not checked.
   TargetGroupDirectory* target_groups() const;
   void set_target_groups(TargetGroupDirectory* groups) { target_groups_override_ = groups; }
+  // The SecretResolver ports (SSM, Secrets Manager) task `secrets` are read through at launch,
+  // or the overrides (unit tests).
+  std::vector<SecretResolver*> secret_resolvers() const;
+  void set_secret_resolvers(std::vector<SecretResolver*> resolvers) { secret_resolvers_override_ = std::move(resolvers); }
   // The task's ENI in the VPC state (in use or released), null without one.
   const vpc::NetworkInterface* eni_of(const Task& task) const;
   // Tells every TaskObserver (ELBv2, Cloud Map, metrics, the console).
@@ -105,6 +111,7 @@ class EcsProvider : public Service, public DesiredCount {
   runtime::TaskRuntime* task_runtime_override_ = nullptr;
   LogGroupDirectory* log_groups_override_ = nullptr;
   TargetGroupDirectory* target_groups_override_ = nullptr;
+  std::vector<SecretResolver*> secret_resolvers_override_;
   std::shared_ptr<vpc::VpcRegistry> networks_;
   Clock::duration task_retention_ = std::chrono::hours(1);
   SchedulerSettings scheduler_;

@@ -329,6 +329,26 @@ void validate_log_configurations(const TaskDefinition& td) {
   }
 }
 
+// Secrets are read with the execution role: ECS refuses them without one [observed]. A secret
+// needs a name and a valueFrom, unique names per container.
+void validate_secrets(const TaskDefinition& td) {
+  for (const auto& c : td.containers) {
+    std::vector<SecretRef> all = c.secrets;
+    if (c.log_configuration)
+      all.insert(all.end(), c.log_configuration->secret_options.begin(), c.log_configuration->secret_options.end());
+    if (all.empty()) continue;
+    if (td.execution_role_arn.empty())
+      client_error("When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.");
+    std::set<std::string> names;
+    for (const auto& s : c.secrets) {
+      if (s.name.empty() || s.value_from.empty())
+        client_error("Container " + quoted(c.name) + ": every secret needs a name and a valueFrom.");
+      if (!names.insert(s.name).second)
+        client_error("Container " + quoted(c.name) + " defines the secret " + quoted(s.name) + " more than once.");
+    }
+  }
+}
+
 void validate_stop_timeouts(const TaskDefinition& td) {
   const int max_stop = td.requires_compatibility("FARGATE") ? 120 : 86400;
   for (const auto& c : td.containers) {
@@ -385,6 +405,7 @@ void validate_registration(const TaskDefinition& td) {
   validate_dependency_cycles(td);
   validate_health_checks(td);
   validate_log_configurations(td);
+  validate_secrets(td);
   validate_stop_timeouts(td);
   validate_volumes(td);
   validate_ephemeral_storage(td);

@@ -2,6 +2,7 @@
 
 #include "api/ecs/arn.hpp"
 #include "api/ecs/task_log_groups.hpp"
+#include "api/ecs/task_secrets.hpp"
 #include "api/ecs/task_spec_builder.hpp"
 #include "runtime/task_runtime.hpp"
 
@@ -106,6 +107,8 @@ void fail_task_locally(EcsProvider& provider, EcsState& state, Task& task, const
 void launch_task(EcsProvider& provider, EcsState& state, Task& task, const TaskDefinition& definition, TimePoint now) {
   runtime::TaskRuntime* runtime = provider.task_runtime();
   std::optional<std::string> reason = runtime ? unsupported_start_reason(definition) : std::optional<std::string>(kNoRuntimeReason);
+  ResolvedSecrets secrets;
+  if (!reason) reason = resolve_task_secrets(provider.secret_resolvers(), task, definition, secrets);
   if (!reason && provider.log_groups()) reason = prepare_log_groups(*provider.log_groups(), task, definition);
   if (reason) {
     fail_task_locally(provider, state, task, *reason, now);
@@ -114,7 +117,7 @@ void launch_task(EcsProvider& provider, EcsState& state, Task& task, const TaskD
   const vpc::VpcState& networks = provider.networks().at(task.account_id, task.region);
   const vpc::NetworkInterface* eni = provider.eni_of(task);
   const vpc::Vpc* vpc = eni ? networks.find_vpc(eni->vpc_id) : nullptr;
-  runtime->launch(build_task_spec(task, definition, vpc ? *vpc : networks.default_vpc(), eni));
+  runtime->launch(build_task_spec(task, definition, vpc ? *vpc : networks.default_vpc(), eni, &secrets));
 }
 
 void prune_stopped_tasks(EcsProvider& provider, EcsState& state, TimePoint now) {

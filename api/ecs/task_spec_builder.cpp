@@ -18,17 +18,22 @@ constexpr int kDefaultStopTimeout = 30;
 
 void put(runtime::Labels& out, std::string_view key, const std::string& value) { out[std::string(key)] = value; }
 
-std::vector<std::string> environment(const Task& task, const ContainerDefinition& def, const ContainerOverride* o) {
-  std::vector<EnvironmentVariable> vars = def.environment;
-  if (o && o->environment) {
-    for (const auto& v : *o->environment) {
-      auto it = std::find_if(vars.begin(), vars.end(), [&](const EnvironmentVariable& e) { return e.name == v.name; });
-      if (it != vars.end())
-        it->value = v.value;
-      else
-        vars.push_back(v);
-    }
+void merge(std::vector<EnvironmentVariable>& vars, const std::vector<EnvironmentVariable>& more) {
+  for (const auto& v : more) {
+    auto it = std::find_if(vars.begin(), vars.end(), [&](const EnvironmentVariable& e) { return e.name == v.name; });
+    if (it != vars.end())
+      it->value = v.value;
+    else
+      vars.push_back(v);
   }
+}
+
+std::vector<std::string> environment(const Task& task, const ContainerDefinition& def, const ContainerOverride* o,
+                                     const ResolvedSecrets* secrets) {
+  std::vector<EnvironmentVariable> vars = def.environment;
+  if (o && o->environment) merge(vars, *o->environment);
+  if (secrets)
+    if (auto it = secrets->environment.find(def.name); it != secrets->environment.end()) merge(vars, it->second);
   auto add_default = [&vars](const std::string& name, const std::string& value) {
     auto set = [&](const EnvironmentVariable& e) { return e.name == name; };
     if (std::none_of(vars.begin(), vars.end(), set)) vars.push_back({name, value});
@@ -134,7 +139,8 @@ void apply_security(runtime::ContainerCreateSpec& create, const ContainerDefinit
 }
 
 runtime::TaskContainerSpec container_spec(const Task& task, const Container& c, const ContainerDefinition& def,
-                                          const std::map<std::string, std::vector<runtime::Mount>>& direct) {
+                                          const std::map<std::string, std::vector<runtime::Mount>>& direct,
+                                          const ResolvedSecrets* secrets) {
   const ContainerOverride* o = task.overrides.find(def.name);
   runtime::TaskContainerSpec spec;
   spec.name = def.name;
@@ -146,7 +152,7 @@ runtime::TaskContainerSpec container_spec(const Task& task, const Container& c, 
     create.cmd = *o->command;
   else if (!def.command.empty())
     create.cmd = def.command;
-  create.env = environment(task, def, o);
+  create.env = environment(task, def, o, secrets);
   create.working_dir = def.working_directory;
   create.user = def.user;
   create.labels = container_labels(task, def);
@@ -200,7 +206,7 @@ std::string task_volume_name(const Task& task, const std::string& volume_name) {
 }
 
 runtime::TaskSpec build_task_spec(const Task& task, const TaskDefinition& td, const vpc::Vpc& vpc,
-                                  const vpc::NetworkInterface* eni) {
+                                  const vpc::NetworkInterface* eni, const ResolvedSecrets* secrets) {
   runtime::TaskSpec spec;
   spec.key = task.arn;
   spec.labels = task_labels(task, vpc, eni);
@@ -212,17 +218,13 @@ runtime::TaskSpec build_task_spec(const Task& task, const TaskDefinition& td, co
       if (m.type == runtime::Mount::Type::volume && volumes.insert(m.source).second) spec.volumes.push_back(m.source);
   for (const auto& c : task.containers) {
     const ContainerDefinition* def = td.find_container(c.name);
-    if (def) spec.containers.push_back(container_spec(task, c, *def, direct));
+    if (def) spec.containers.push_back(container_spec(task, c, *def, direct, secrets));
   }
   return spec;
 }
 
 std::optional<std::string> unsupported_start_reason(const TaskDefinition& td) {
   for (const auto& c : td.containers) {
-    const bool log_secrets = c.log_configuration && !c.log_configuration->secret_options.empty();
-    if (!c.secrets.empty() || log_secrets)
-      return "ResourceInitializationError: unable to pull secrets or registry auth: ecslocal does not resolve "
-             "secrets yet (container " + c.name + ")";
     if (!c.environment_files.empty())
       return "ResourceInitializationError: failed to download env files: ecslocal does not read environment "
              "files from S3 yet (container " + c.name + ")";

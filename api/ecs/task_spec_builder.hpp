@@ -27,21 +27,24 @@
 #include "api/ecs/task_definition_model.hpp"
 #include "api/ecs/task_model.hpp"
 #include "api/ecs/task_network.hpp"
+#include "api/ecs/task_secrets.hpp"
 #include "runtime/task_spec.hpp"
 
 namespace ecslocal::api::ecs {
 
 // `vpc`: the VPC of the task's subnet (its Docker bridge, CIDR and gateway); `eni`: the task's ENI
-// (addresses), null for a task without one.
+// (addresses), null for a task without one; `secrets`: the values of the containers' `secrets`
+// (api/ecs/task_secrets.hpp), added to their environment.
 runtime::TaskSpec build_task_spec(const Task& task, const TaskDefinition& definition, const vpc::Vpc& vpc,
-                                  const vpc::NetworkInterface* eni);
+                                  const vpc::NetworkInterface* eni, const ResolvedSecrets* secrets = nullptr);
 inline runtime::TaskSpec build_task_spec(const Task& task, const TaskDefinition& definition, const DefaultVpc& vpc,
-                                         const vpc::NetworkInterface* eni) {
-  return build_task_spec(task, definition, vpc.vpc(), eni);
+                                         const vpc::NetworkInterface* eni, const ResolvedSecrets* secrets = nullptr) {
+  return build_task_spec(task, definition, vpc.vpc(), eni, secrets);
 }
 
-// Why ecslocal cannot start this definition's containers as ECS would (secrets and S3 environment
-// files are not resolved yet), as an ECS stoppedReason; nullopt when it can.
+// Why ecslocal cannot start this definition's containers as ECS would (S3 environment files are
+// not read yet), as an ECS stoppedReason; nullopt when it can. Secrets are resolved at launch
+// (api/ecs/task_secrets.hpp).
 std::optional<std::string> unsupported_start_reason(const TaskDefinition& definition);
 
 // The Docker volume name of a task-scoped volume.

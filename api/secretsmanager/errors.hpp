@@ -1,0 +1,3 @@
+#pragma once
+// Secrets Manager's errors: a type per error shape of the model (generated).
+#include "api_errors/secretsmanager_errors.hpp"
