@@ -10,22 +10,10 @@ a struct per exception shape deriving from AwsError, with the wire code (the sha
 status (the model's, else 400, or 500 for faults) and the sender/receiver fault flag. Only names
 and numbers are kept: nothing of AWS's prose reaches the build output.
 """
-import gzip
-import json
 import os
 import sys
 
-
-def load_model(model_dir, service):
-    base = os.path.join(model_dir, service)
-    version = sorted(os.listdir(base))[-1]
-    for name in ("service-2.json", "service-2.json.gz"):
-        path = os.path.join(base, version, name)
-        if os.path.exists(path):
-            opener = gzip.open if path.endswith(".gz") else open
-            with opener(path, "rt", encoding="utf-8") as f:
-                return json.load(f)
-    raise SystemExit(f"gen_errors.py: no service-2.json for {service} under {base}/{version}")
+from gen_model import load_model  # one rule for which file is the model of a service
 
 
 def header(model, namespace):
