@@ -143,15 +143,29 @@ void ElbProvider::restore(const Json& snapshot) {
   on_reset();
   store_ = std::move(fresh);
   rebuild_addresses();
-  const TimePoint now = clock_();
   store_.for_each([&](const std::string& account, const std::string& region, ElbState& state) {
-    for (auto& [arn, l] : state.listeners) {
-      const std::string error = open_listener(state, l);
-      if (!error.empty()) state.load_balancers.at(l.load_balancer_arn).failure = "listener on port " + std::to_string(l.port) + ": " + error;
-    }
     for (auto& [arn, g] : state.target_groups)
       for (auto& [key, t] : g.targets)
         if (t.draining_until) arm_drain_end(account, region, g.arn, t);
+  });
+  reopen_listeners();
+}
+
+void ElbProvider::close_listeners() {
+  store_.for_each([&](const std::string&, const std::string&, ElbState& state) {
+    for (auto& [arn, l] : state.listeners) close_listener(l);
+  });
+}
+
+void ElbProvider::reopen_listeners() {
+  const TimePoint now = clock_();
+  store_.for_each([&](const std::string& account, const std::string& region, ElbState& state) {
+    for (auto& [arn, l] : state.listeners) {
+      if (l.open) continue;
+      const std::string error = open_listener(state, l);
+      if (!error.empty())
+        state.load_balancers.at(l.load_balancer_arn).failure = "listener on port " + std::to_string(l.port) + ": " + error;
+    }
     sync_probes(account, region, now);
   });
 }

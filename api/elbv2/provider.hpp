@@ -114,6 +114,11 @@ class ElbProvider : public Service, public TargetGroupDirectory, public TaskObse
   // Opens or re-publishes the listener's socket; returns "" or why it could not be opened.
   std::string open_listener(const ElbState& state, Listener& listener);
   void close_listener(Listener& listener);
+  // Opens every listener not open yet (the data plane was attached late, or after a restore) and
+  // arms the probes (a prober arrived); a listener that cannot bind marks its load balancer
+  // active_impaired.
+  void reopen_listeners();
+  void close_listeners();  // every open one (the data plane goes away)
   // Publishes the routing of every open listener of `lb` (after rules, targets or health changed).
   void publish_routes(const ElbState& state, const std::string& load_balancer_arn);
 

@@ -32,16 +32,20 @@ TEST_F(QueryProtocol, GetWithQueryStringAndErrorsAsXmlDocuments) {
   auto res = c.request(http::verb::get, "/?Action=GetRole&Version=2010-05-08&RoleName=nobody", "");
   EXPECT_EQ(res.result_int(), 404);
   EXPECT_NE(res.body().find("<Code>NoSuchEntity</Code>"), std::string::npos) << res.body();
-  c.write_raw(form_post("Action=DescribeLoadBalancers&Version=2015-12-01", "elasticloadbalancing"));
+  c.write_raw(form_post("Action=DescribeEnvironments&Version=2010-12-01", "elasticbeanstalk"));
   res = c.read();
   EXPECT_EQ(res.result_int(), 400);
   EXPECT_NE(res.body().find("<Code>InvalidAction</Code>"), std::string::npos) << res.body();
+  c.write_raw(form_post("Action=DescribeLoadBalancers&Version=2015-12-01", "elasticloadbalancing"));
+  res = c.read();
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_NE(res.body().find("<DescribeLoadBalancersResult>"), std::string::npos) << res.body();
 }
 
 TEST_F(QueryProtocol, HealthListsTheServedServices) {
   Connection c(port());
   auto services = body_of(c.request(http::verb::get, "/_ecslocal/health", ""))["services"];
-  EXPECT_EQ(services, nlohmann::json({"ecs", "logs", "ec2", "iam", "sts"}));
+  EXPECT_EQ(services, nlohmann::json({"ecs", "logs", "ec2", "iam", "sts", "elbv2"}));
 }
 
 }  // namespace
