@@ -317,6 +317,9 @@ void validate_log_configurations(const TaskDefinition& td) {
     if (fargate && log.log_driver != "awslogs" && log.log_driver != "splunk" && log.log_driver != "awsfirelens")
       fargate_unsupported("the " + log.log_driver + " log driver (container " + quoted(c.name) + ")");
     if (log.log_driver != "awslogs") continue;
+    // Fargate ships awslogs with the execution role's credentials [observed].
+    if (fargate && td.execution_role_arn.empty())
+      client_error("Fargate requires task definition to have execution role ARN to support log driver awslogs.");
     std::vector<std::string> required{"awslogs-region", "awslogs-group"};
     if (fargate) required.push_back("awslogs-stream-prefix");
     std::string missing;

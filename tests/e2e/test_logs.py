@@ -223,6 +223,7 @@ def register_printer(ecs, family: str, script: str, log_options: dict[str, str])
     options = {"awslogs-region": "us-east-1", "awslogs-stream-prefix": "app", **log_options}
     response = ecs.register_task_definition(
         family=family, requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256", memory="512",
+        executionRoleArn="arn:aws:iam::000000000000:role/ecsTaskExecutionRole",  # awslogs on Fargate needs it
         containerDefinitions=[{"name": "printer", "image": IMAGE, "essential": True, "stopTimeout": 2,
                                "command": ["sh", "-c", script],
                                "logConfiguration": {"logDriver": "awslogs", "options": options}}])

@@ -30,6 +30,7 @@ TaskDefinition fargate() {
   td.cpu = 1024;
   td.memory = 2048;
   td.requires_compatibilities = {"FARGATE"};
+  td.execution_role_arn = "arn:aws:iam::000000000000:role/ecsTaskExecutionRole";  // awslogs on Fargate needs it
   ContainerDefinition web;
   web.name = "web";
   web.image = "nginx";
@@ -392,6 +393,12 @@ TEST(TaskDefinitionValidation, AwslogsOptions) {
   td = fargate();
   td.containers[0].log_configuration->log_driver = "syslog";
   EXPECT_NE(outcome(validate_log_configurations, td), "ok");
+  td = fargate();
+  td.execution_role_arn.clear();
+  EXPECT_EQ(outcome(validate_log_configurations, td),
+            "ClientException: Fargate requires task definition to have execution role ARN to support log driver awslogs.");
+  td.requires_compatibilities = {"EC2"};
+  EXPECT_EQ(outcome(validate_log_configurations, td), "ok");
 }
 
 TEST(TaskDefinitionValidation, StopTimeoutOnFargate) {

@@ -28,6 +28,7 @@ class FakeLogGroups : public LogGroupDirectory {
 Json logged_definition(Json options) {
   Json def = web_definition("logged");
   def["containerDefinitions"][0]["logConfiguration"] = {{"logDriver", "awslogs"}, {"options", std::move(options)}};
+  def["executionRoleArn"] = "arn:aws:iam::000000000000:role/ecsTaskExecutionRole";  // awslogs on Fargate needs it
   return def;
 }
 

@@ -166,5 +166,29 @@ TEST_F(TaskSecretsTest, AReferenceNoResolverServesStopsTheTask) {
                          "fake:missing");
 }
 
+TEST_F(TaskSecretsTest, LogSecretOptionsAreReadAtLaunchToo) {
+  Json td = web_definition("logsecret");
+  td["executionRoleArn"] = kExecRole;
+  td["containerDefinitions"][0]["logConfiguration"] = {
+      {"logDriver", "awslogs"},
+      {"options", {{"awslogs-group", "g"}, {"awslogs-region", "us-east-1"}, {"awslogs-stream-prefix", "p"}}},
+      {"secretOptions", {{{"name", "token"}, {"valueFrom", "fake:ok"}}}}};
+  ASSERT_TRUE(h.ecs("RegisterTaskDefinition", td).ok());
+  const std::string ok_arn = run_one({{"taskDefinition", "logsecret"}});
+  EXPECT_NE(runtime.launched(ok_arn), nullptr);
+  ASSERT_EQ(fake.seen.size(), 1u);
+  EXPECT_EQ(fake.seen[0].value_from, "fake:ok");
+  EXPECT_FALSE(has(env_of(ok_arn), "token=value-of-ok"));  // a driver option, not a variable
+
+  td["containerDefinitions"][0]["logConfiguration"]["secretOptions"] = {{{"name", "token"}, {"valueFrom", "/no/such"}}};
+  ASSERT_TRUE(h.ecs("RegisterTaskDefinition", td).ok());
+  const std::string failed = run_one({{"taskDefinition", "logsecret"}});
+  EXPECT_EQ(runtime.launched(failed), nullptr);
+  expect_failed_to_start(failed,
+                         "ResourceInitializationError: unable to pull secrets or registry auth: execution resource "
+                         "retrieval failed: unable to retrieve secrets from ssm: service call has been retried 1 "
+                         "time(s): invalid ssm parameters: /no/such");
+}
+
 }  // namespace
 }  // namespace ecslocal::api::ecs
