@@ -102,6 +102,7 @@ CreateServiceInput create_service_input(const Json& request) {
   in.tags = tags_from_json(request.value("tags", Json()));
   in.enable_ecs_managed_tags = flag(request, "enableECSManagedTags");
   in.enable_execute_command = flag(request, "enableExecuteCommand");
+  in.availability_zone_rebalancing = optional_string(request, "availabilityZoneRebalancing");
   return in;
 }
 
@@ -125,6 +126,7 @@ UpdateServiceInput update_service_input(const Json& request) {
   in.enable_execute_command = optional_bool(request, "enableExecuteCommand");
   in.enable_ecs_managed_tags = optional_bool(request, "enableECSManagedTags");
   in.force_new_deployment = flag(request, "forceNewDeployment");
+  in.availability_zone_rebalancing = optional_string(request, "availabilityZoneRebalancing");
   return in;
 }
 
@@ -177,7 +179,8 @@ Json service_to_json(const EcsService& s, const std::vector<Tag>* tags) {
               {"createdBy", s.created_by},
               {"enableECSManagedTags", s.enable_ecs_managed_tags},
               {"propagateTags", s.propagate_tags},
-              {"enableExecuteCommand", s.enable_execute_command}};
+              {"enableExecuteCommand", s.enable_execute_command},
+              {"availabilityZoneRebalancing", s.availability_zone_rebalancing}};
   add_template(out, s.spec);
   if (s.health_check_grace_period) out["healthCheckGracePeriodSeconds"] = *s.health_check_grace_period;
   int running = 0, pending = 0;
