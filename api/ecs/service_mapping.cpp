@@ -3,6 +3,7 @@
 #include "api/common/json_read.hpp"
 #include "api/common/time.hpp"
 #include "api/ecs/cluster_mapping.hpp"
+#include "api/protocol/model.hpp"
 
 namespace ecslocal::api::ecs {
 namespace {
@@ -14,6 +15,16 @@ using json_read::optional_int;
 using json_read::optional_long;
 using json_read::optional_string;
 using json_read::optional_strings;
+
+// availabilityZoneRebalancing came with the 2025 model; a build from the awscli package's (early
+// 2023) fallback model does not answer it (its Service shape has no such member).
+bool model_has_rebalancing() {
+  static const bool has = [] {
+    const auto* shape = protocol::ServiceModel::get("ecs").find_shape("Service");
+    return shape && shape->find_member("availabilityZoneRebalancing");
+  }();
+  return has;
+}
 
 std::optional<Json> optional_member(const Json& o, const char* key) {
   auto it = o.find(key);
@@ -179,8 +190,8 @@ Json service_to_json(const EcsService& s, const std::vector<Tag>* tags) {
               {"createdBy", s.created_by},
               {"enableECSManagedTags", s.enable_ecs_managed_tags},
               {"propagateTags", s.propagate_tags},
-              {"enableExecuteCommand", s.enable_execute_command},
-              {"availabilityZoneRebalancing", s.availability_zone_rebalancing}};
+              {"enableExecuteCommand", s.enable_execute_command}};
+  if (model_has_rebalancing()) out["availabilityZoneRebalancing"] = s.availability_zone_rebalancing;
   add_template(out, s.spec);
   if (s.health_check_grace_period) out["healthCheckGracePeriodSeconds"] = *s.health_check_grace_period;
   int running = 0, pending = 0;
