@@ -61,7 +61,7 @@ Gateway::Gateway(GatewayOptions options) : options_(std::move(options)) {}
 
 void Gateway::add(std::shared_ptr<Service> service) {
   for (const auto& [operation, handler] : service->operations())
-    if (!service->model().find_operation(operation))
+    if (!service->model().has_operation(operation))
       throw std::logic_error(std::string(service->name()) + " registers " + operation + ", which its model lacks");
   services_.push_back(std::move(service));
 }

@@ -3,6 +3,7 @@
 #include "api/common/json_read.hpp"
 #include "api/common/time.hpp"
 #include "api/ecs/cluster_mapping.hpp"
+#include "api/protocol/model.hpp"
 
 namespace ecslocal::api::ecs {
 namespace {
@@ -14,6 +15,16 @@ using json_read::optional_int;
 using json_read::optional_long;
 using json_read::optional_string;
 using json_read::optional_strings;
+
+// availabilityZoneRebalancing came with the 2025 model; a build from the awscli package's (early
+// 2023) fallback model does not answer it (its Service shape has no such member).
+bool model_has_rebalancing() {
+  static const bool has = [] {
+    const auto* shape = protocol::ServiceModel::get("ecs").find_shape("Service");
+    return shape && shape->find_member("availabilityZoneRebalancing");
+  }();
+  return has;
+}
 
 std::optional<Json> optional_member(const Json& o, const char* key) {
   auto it = o.find(key);
@@ -102,6 +113,7 @@ CreateServiceInput create_service_input(const Json& request) {
   in.tags = tags_from_json(request.value("tags", Json()));
   in.enable_ecs_managed_tags = flag(request, "enableECSManagedTags");
   in.enable_execute_command = flag(request, "enableExecuteCommand");
+  in.availability_zone_rebalancing = optional_string(request, "availabilityZoneRebalancing");
   return in;
 }
 
@@ -125,6 +137,7 @@ UpdateServiceInput update_service_input(const Json& request) {
   in.enable_execute_command = optional_bool(request, "enableExecuteCommand");
   in.enable_ecs_managed_tags = optional_bool(request, "enableECSManagedTags");
   in.force_new_deployment = flag(request, "forceNewDeployment");
+  in.availability_zone_rebalancing = optional_string(request, "availabilityZoneRebalancing");
   return in;
 }
 
@@ -178,6 +191,7 @@ Json service_to_json(const EcsService& s, const std::vector<Tag>* tags) {
               {"enableECSManagedTags", s.enable_ecs_managed_tags},
               {"propagateTags", s.propagate_tags},
               {"enableExecuteCommand", s.enable_execute_command}};
+  if (model_has_rebalancing()) out["availabilityZoneRebalancing"] = s.availability_zone_rebalancing;
   add_template(out, s.spec);
   if (s.health_check_grace_period) out["healthCheckGracePeriodSeconds"] = *s.health_check_grace_period;
   int running = 0, pending = 0;

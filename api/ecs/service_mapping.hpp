@@ -36,6 +36,7 @@ struct CreateServiceInput {
   std::optional<long long> health_check_grace_period;
   std::vector<Tag> tags;
   bool enable_ecs_managed_tags = false, enable_execute_command = false;
+  std::optional<std::string> availability_zone_rebalancing;
 };
 CreateServiceInput create_service_input(const Json& request);
 
@@ -52,6 +53,7 @@ struct UpdateServiceInput {
   std::optional<long long> health_check_grace_period;
   std::optional<bool> enable_execute_command, enable_ecs_managed_tags;
   bool force_new_deployment = false;
+  std::optional<std::string> availability_zone_rebalancing;
 };
 UpdateServiceInput update_service_input(const Json& request);
 

@@ -88,6 +88,8 @@ struct EcsService {
   bool enable_ecs_managed_tags = false;
   std::string propagate_tags = "NONE";
   bool enable_execute_command = false;
+  // ENABLED or DISABLED. A service that never had a value (a snapshot from before) is DISABLED.
+  std::string availability_zone_rebalancing = "DISABLED";
   CapacityKind capacity_kind = CapacityKind::Fargate;
   // Scheduler bookkeeping (not on the wire).
   std::optional<Clock::time_point> inactive_at;

@@ -116,6 +116,9 @@ Json create_service(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   s.enable_ecs_managed_tags = in.enable_ecs_managed_tags;
   s.propagate_tags = in.propagate_tags.value_or("NONE");
   s.enable_execute_command = in.enable_execute_command;
+  // AWS (since 2025): ENABLED unless given, for every service it can rebalance, which every REPLICA
+  // service ecslocal accepts is (DAEMON, which AWS would turn DISABLED, is refused above).
+  s.availability_zone_rebalancing = in.availability_zone_rebalancing.value_or("ENABLED");
   EcsService& service = state.services.put(std::move(s));
   start_deployment(provider, service, std::move(spec), ctx.now);
   state.tags.erase(service.arn);  // an INACTIVE service of that name may have left its tags
@@ -194,6 +197,8 @@ Json update_service(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   if (in.enable_execute_command) service.enable_execute_command = *in.enable_execute_command;
   if (in.enable_ecs_managed_tags) service.enable_ecs_managed_tags = *in.enable_ecs_managed_tags;
   if (in.propagate_tags) service.propagate_tags = *in.propagate_tags;
+  // Kept when not given; changing it starts no deployment.
+  if (in.availability_zone_rebalancing) service.availability_zone_rebalancing = *in.availability_zone_rebalancing;
   if (redeploy) {
     start_deployment(provider, service, std::move(spec), ctx.now);
   } else if (Deployment* primary = service.primary()) {

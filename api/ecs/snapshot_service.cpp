@@ -28,7 +28,7 @@ ECSLOCAL_SNAPSHOT_FIELDS(EcsService, name, arn, account_id, region, cluster_name
                          spec, deployment_settings, deployments, events, role_arn, created_by, created_at,
                          load_balancers, service_registries, placement_constraints, placement_strategy,
                          health_check_grace_period, scheduling_strategy, deployment_controller, enable_ecs_managed_tags,
-                         propagate_tags, enable_execute_command, capacity_kind, inactive_at, steady, last_completed,
+                         propagate_tags, enable_execute_command, availability_zone_rebalancing, capacity_kind, inactive_at, steady, last_completed,
                          last_completed_id, suppressed_messages)
 
 Json snapshot_service(const EcsService& service) { return service; }

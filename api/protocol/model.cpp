@@ -1,5 +1,6 @@
 #include "api/protocol/model.hpp"
 
+#include <algorithm>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -34,31 +35,37 @@ const MemberRef* Shape::find_member(std::string_view member_name) const {
   return it == member_index.end() ? nullptr : &members[it->second];
 }
 
-std::unique_ptr<ServiceModel> ServiceModel::parse(std::string_view compact_json) {
+void ServiceModel::parse_document(std::string_view compact_json, bool metadata_too) {
   auto doc = json::parse(compact_json);
-  auto model = std::make_unique<ServiceModel>();
-  const auto& meta = doc.at("metadata");
-  model->protocol = string_or(meta, "protocol");
-  model->target_prefix = string_or(meta, "targetPrefix");
-  model->endpoint_prefix = string_or(meta, "endpointPrefix");
-  model->signing_name = string_or(meta, "signingName");
-  if (model->signing_name.empty()) model->signing_name = model->endpoint_prefix;
-  model->api_version = string_or(meta, "apiVersion");
-  model->xml_namespace = string_or(meta, "xmlNamespace");
-  model->service_id = string_or(meta, "serviceId");
-  model->json_version = string_or(meta, "jsonVersion");
+  if (metadata_too) {
+    const auto& meta = doc.at("metadata");
+    protocol = string_or(meta, "protocol");
+    target_prefix = string_or(meta, "targetPrefix");
+    endpoint_prefix = string_or(meta, "endpointPrefix");
+    signing_name = string_or(meta, "signingName");
+    if (signing_name.empty()) signing_name = endpoint_prefix;
+    api_version = string_or(meta, "apiVersion");
+    xml_namespace = string_or(meta, "xmlNamespace");
+    service_id = string_or(meta, "serviceId");
+    json_version = string_or(meta, "jsonVersion");
+  }
+  auto& shapes = tables_.shapes;
+  auto shape_named = [&](const std::string& name) -> const Shape* {
+    auto it = shapes.find(name);
+    return it == shapes.end() ? nullptr : it->second.get();
+  };
 
   // First pass: create every shape so references can be resolved in the second.
   for (const auto& [name, spec] : doc.at("shapes").items()) {
     auto shape = std::make_unique<Shape>();
     shape->name = name;
     shape->type = parse_type(spec.at("type").get<std::string>());
-    model->shapes_.emplace(name, std::move(shape));
+    shapes.emplace(name, std::move(shape));
   }
   auto resolve = [&](const json& ref, const std::string& member_name) {
     MemberRef m;
     m.name = member_name;
-    m.shape = model->find_shape(ref.at("shape").get<std::string>());
+    m.shape = shape_named(ref.at("shape").get<std::string>());
     if (!m.shape) throw std::runtime_error("dangling shape reference " + ref.dump());
     m.location_name = string_or(ref, "locationName");
     m.query_name = string_or(ref, "queryName");
@@ -67,8 +74,9 @@ std::unique_ptr<ServiceModel> ServiceModel::parse(std::string_view compact_json)
     return m;
   };
   for (const auto& [name, spec] : doc.at("shapes").items()) {
-    Shape& shape = *model->shapes_.at(name);
+    Shape& shape = *shapes.at(name);
     if (auto it = spec.find("members"); it != spec.end()) {
+      shape.members.reserve(it->size());
       for (const auto& [member_name, ref] : it->items()) {
         shape.member_index.emplace(member_name, shape.members.size());
         shape.members.push_back(resolve(ref, member_name));
@@ -97,17 +105,57 @@ std::unique_ptr<ServiceModel> ServiceModel::parse(std::string_view compact_json)
   for (const auto& [name, spec] : doc.at("operations").items()) {
     Operation op;
     op.name = name;
-    if (spec.contains("input")) op.input = model->find_shape(spec["input"].get<std::string>());
-    if (spec.contains("output")) op.output = model->find_shape(spec["output"].get<std::string>());
+    if (spec.contains("input")) op.input = shape_named(spec["input"].get<std::string>());
+    if (spec.contains("output")) op.output = shape_named(spec["output"].get<std::string>());
     op.result_wrapper = string_or(spec, "resultWrapper");
-    for (const auto& e : spec.at("errors")) op.errors.push_back(model->find_shape(e.get<std::string>()));
-    model->operations_.emplace(name, std::move(op));
+    for (const auto& e : spec.at("errors")) op.errors.push_back(shape_named(e.get<std::string>()));
+    tables_.operations.emplace(name, std::move(op));
   }
+}
+
+std::unique_ptr<ServiceModel> ServiceModel::parse(std::string_view compact_json) {
+  auto model = std::make_unique<ServiceModel>();
+  model->parse_document(compact_json, /*metadata_too=*/true);
+  std::call_once(model->once_, [] {});
+  model->loaded_ = true;
   return model;
 }
 
+std::unique_ptr<ServiceModel> ServiceModel::from_source(const ModelSource& source) {
+  auto model = std::make_unique<ServiceModel>();
+  const ModelMetadata& meta = source.metadata;
+  model->protocol = meta.protocol;
+  model->target_prefix = meta.target_prefix;
+  model->endpoint_prefix = meta.endpoint_prefix;
+  model->signing_name = meta.signing_name.empty() ? meta.endpoint_prefix : meta.signing_name;
+  model->api_version = meta.api_version;
+  model->xml_namespace = meta.xml_namespace;
+  model->service_id = meta.service_id;
+  model->json_version = meta.json_version;
+  model->source_ = source.json;
+  model->operation_names_ = source.operations;
+  model->operation_count_ = source.operation_count;
+  return model;
+}
+
+const ServiceModel::Tables& ServiceModel::tables() const {
+  std::call_once(once_, [this] {
+    const_cast<ServiceModel*>(this)->parse_document(source_, /*metadata_too=*/false);
+    loaded_ = true;
+  });
+  return tables_;
+}
+
+bool ServiceModel::loaded() const { return loaded_; }
+
+bool ServiceModel::has_operation(std::string_view name) const {
+  if (!operation_names_) return find_operation(name) != nullptr;
+  return std::binary_search(operation_names_, operation_names_ + operation_count_, name);
+}
+
 const ServiceModel& ServiceModel::get(std::string_view service) {
-  // Parsed once per service on first use; start-up only pays for the services it serves.
+  // Built once per service on first use, from the constant tables; the document itself is
+  // parsed when a shape or an operation is first looked up.
   static std::mutex mutex;
   static std::unordered_map<std::string, std::unique_ptr<ServiceModel>> cache;
   std::lock_guard lock(mutex);
@@ -115,21 +163,25 @@ const ServiceModel& ServiceModel::get(std::string_view service) {
   if (it != cache.end()) return *it->second;
   for (const auto& source : model_sources()) {
     if (source.service == service) {
-      auto [inserted, _] = cache.emplace(std::string(service), parse(source.json));
+      auto [inserted, _] = cache.emplace(std::string(service), from_source(source));
       return *inserted->second;
     }
   }
   throw std::runtime_error("no embedded AWS model for service " + std::string(service));
 }
 
+const std::map<std::string, Operation>& ServiceModel::operations() const { return tables().operations; }
+
 const Operation* ServiceModel::find_operation(std::string_view name) const {
-  auto it = operations_.find(std::string(name));
-  return it == operations_.end() ? nullptr : &it->second;
+  const auto& ops = tables().operations;
+  auto it = ops.find(std::string(name));
+  return it == ops.end() ? nullptr : &it->second;
 }
 
 const Shape* ServiceModel::find_shape(std::string_view name) const {
-  auto it = shapes_.find(std::string(name));
-  return it == shapes_.end() ? nullptr : it->second.get();
+  const auto& shapes = tables().shapes;
+  auto it = shapes.find(std::string(name));
+  return it == shapes.end() ? nullptr : it->second.get();
 }
 
 const char* to_string(ShapeType type) {

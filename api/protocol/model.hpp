@@ -1,7 +1,9 @@
 #pragma once
-// The AWS API model of one service, parsed from the compact document generated at build time.
-// It decides operations, shapes, required members, enums and error types.
+// The AWS API model of one service, from the tables and the compact document generated at build
+// time. It decides operations, shapes, required members, enums and error types.
+#include <atomic>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,23 +56,47 @@ struct Operation {
   std::vector<const Shape*> errors;
 };
 
+struct ModelSource;
+
+// A service's model. Its metadata and operation names come from constant tables generated at
+// build time; its shapes and operations are parsed from the embedded document on first use
+// (find_operation, find_shape, operations), so start-up and services nobody calls pay nothing.
 class ServiceModel {
  public:
+  // Eager: parses a compact document now (tests, tools).
   static std::unique_ptr<ServiceModel> parse(std::string_view compact_json);
+  // Lazy: metadata now, the document on first use.
+  static std::unique_ptr<ServiceModel> from_source(const ModelSource& source);
 
   // The embedded model of a service ("ecs", "logs", "ec2", "iam", "sts", "elbv2", "autoscaling").
   static const ServiceModel& get(std::string_view service);
 
+  // Whether the model has the operation, without parsing the model.
+  bool has_operation(std::string_view name) const;
+  // Whether the shapes and operations have been parsed.
+  bool loaded() const;
+
   const Operation* find_operation(std::string_view name) const;
   const Shape* find_shape(std::string_view name) const;
-  const std::map<std::string, Operation>& operations() const { return operations_; }
+  const std::map<std::string, Operation>& operations() const;
 
   std::string protocol, target_prefix, endpoint_prefix, signing_name, api_version, xml_namespace, service_id;
   std::string json_version;  // "1.0" or "1.1" for JSON protocols
 
  private:
-  std::unordered_map<std::string, std::unique_ptr<Shape>> shapes_;
-  std::map<std::string, Operation> operations_;
+  struct Tables {
+    std::unordered_map<std::string, std::unique_ptr<Shape>> shapes;
+    std::map<std::string, Operation> operations;
+  };
+  const Tables& tables() const;
+  void parse_document(std::string_view compact_json, bool metadata_too);
+
+  std::string_view source_;                       // the embedded document (empty once parsed eagerly)
+  const std::string_view* operation_names_ = nullptr;  // sorted, from the generated table
+  std::size_t operation_count_ = 0;
+  mutable std::once_flag once_;
+  mutable std::atomic<bool> loaded_{false};
+  mutable Tables tables_;
 };
 
 const char* to_string(ShapeType type);

@@ -30,7 +30,7 @@ const Service* query_service_for(const ApiRequest& request, const std::string& a
     return nullptr;
   }
   for (const auto& s : services)
-    if (speaks_query(*s) && s->model().find_operation(action)) return s.get();
+    if (speaks_query(*s) && s->model().has_operation(action)) return s.get();
   return nullptr;
 }
 

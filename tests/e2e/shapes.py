@@ -6,9 +6,10 @@ against the operation's output shape, an error body must be AWS's `{"__type", "m
 envelope with an error code the operation (or the JSON protocol) can return, and every response
 carries `x-amzn-RequestId` and the JSON 1.1 content type.
 
-The model is the one ecslocal itself is built from: the copy shipped by Debian's awscli package.
-python3-botocore ships an older copy of the same model; boto3 ignores members its copy lacks, so
-the newer model is the right yardstick for what ecslocal may send.
+The model is the one ecslocal itself is built from (ctest passes its folder in
+ECSLOCAL_AWS_MODEL_DIR: Debian 13's botocore data fetched by .ci/fetch-model, else the copy shipped
+by Debian's awscli package). The CLI and boto3 carry older copies; they ignore members their copy
+lacks, so the build's model is the right yardstick for what ecslocal may send.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
 import re
 from pathlib import Path
 from typing import Any, Mapping
@@ -25,6 +27,7 @@ import botocore.model
 import xml_shapes
 
 AWSCLI_MODEL_ROOT = Path("/usr/lib/python3/dist-packages/awscli/botocore/data")
+MODEL_ROOT = Path(os.environ.get("ECSLOCAL_AWS_MODEL_DIR") or AWSCLI_MODEL_ROOT)
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 
 # Errors any JSON 1.1 operation can answer before (or instead of) running the operation itself.
@@ -44,10 +47,10 @@ class ShapeError(AssertionError):
 
 @functools.lru_cache(maxsize=None)
 def service_model(service: str = "ecs") -> botocore.model.ServiceModel:
-    """The service's model from awscli's botocore data (newest api version on disk)."""
-    versions = sorted(p for p in (AWSCLI_MODEL_ROOT / service).iterdir() if p.is_dir())
+    """The service's model from the build's botocore data (newest api version on disk)."""
+    versions = sorted(p for p in (MODEL_ROOT / service).iterdir() if p.is_dir())
     if not versions:
-        raise FileNotFoundError(f"no model for {service} under {AWSCLI_MODEL_ROOT}")
+        raise FileNotFoundError(f"no model for {service} under {MODEL_ROOT}")
     with open(versions[-1] / "service-2.json", encoding="utf-8") as f:
         return botocore.model.ServiceModel(json.load(f), service_name=service)
 

@@ -1,12 +1,18 @@
 // CreateService, UpdateService, DeleteService, DescribeServices, ListServices and
 // ListServicesByNamespace through the gateway (strict output shapes): defaults, echo of what was
 // given, and the errors ECS answers.
+#include "api/protocol/model.hpp"
 #include "tests/unit/api/ecs/service_fixture.hpp"
 
 namespace ecslocal::api::ecs {
 namespace {
 
 using ServiceOpsTest = ServiceTest;
+
+bool model_has_rebalancing() {
+  const auto* shape = protocol::ServiceModel::get("ecs").find_shape("Service");
+  return shape && shape->find_member("availabilityZoneRebalancing");
+}
 
 TEST_F(ServiceOpsTest, CreateServiceAnswersWithEcsDefaults) {
   auto r = create("web", 0);
@@ -25,6 +31,8 @@ TEST_F(ServiceOpsTest, CreateServiceAnswersWithEcsDefaults) {
   EXPECT_EQ(s["propagateTags"], "NONE");
   EXPECT_EQ(s["enableECSManagedTags"], false);
   EXPECT_EQ(s["enableExecuteCommand"], false);
+  if (model_has_rebalancing()) EXPECT_EQ(s["availabilityZoneRebalancing"], "ENABLED");  // AWS's default since 2025
+  else EXPECT_FALSE(s.contains("availabilityZoneRebalancing"));  // built from awscli's older model
   EXPECT_EQ(s["loadBalancers"], Json::array());
   EXPECT_EQ(s["serviceRegistries"], Json::array());
   EXPECT_EQ(s["placementConstraints"], Json::array());
@@ -91,6 +99,24 @@ TEST_F(ServiceOpsTest, CreateServiceRefusesWhatEcsRefuses) {
   Json without_count = {{"serviceName", "x"}, {"taskDefinition", "plain"}, {"launchType", "FARGATE"}, {"networkConfiguration", network()}};
   expect_error(h.ecs("CreateService", without_count), "InvalidParameterException");
   EXPECT_EQ(h.ecs("ListServices").body["serviceArns"].size(), 1u) << "nothing half-created";
+}
+
+// The newer model's member: stored as given, kept by an update that does not name it (Terraform
+// then sees no drift), changed without a new deployment, and refused outside its enum.
+TEST_F(ServiceOpsTest, AvailabilityZoneRebalancingIsStoredAndKept) {
+  if (!model_has_rebalancing()) GTEST_SKIP() << "built from the awscli package's (early 2023) model";
+  auto r = create("web", 1, {{"availabilityZoneRebalancing", "DISABLED"}});
+  ASSERT_TRUE(r.ok()) << r.body.dump();
+  EXPECT_EQ(r.body["service"]["availabilityZoneRebalancing"], "DISABLED");
+  ASSERT_TRUE(update("web", {{"desiredCount", 2}}).ok());
+  EXPECT_EQ(service("web")["availabilityZoneRebalancing"], "DISABLED");
+  auto changed = update("web", {{"availabilityZoneRebalancing", "ENABLED"}});
+  ASSERT_TRUE(changed.ok()) << changed.body.dump();
+  EXPECT_EQ(changed.body["service"]["availabilityZoneRebalancing"], "ENABLED");
+  EXPECT_EQ(changed.body["service"]["deployments"].size(), 1u);  // no new deployment
+  EXPECT_EQ(service("web")["availabilityZoneRebalancing"], "ENABLED");
+  expect_error(update("web", {{"availabilityZoneRebalancing", "SOMETIMES"}}), "InvalidParameterException");
+  expect_error(create("other", 1, {{"availabilityZoneRebalancing", "SOMETIMES"}}), "InvalidParameterException");
 }
 
 TEST_F(ServiceOpsTest, UpdateAndDeleteErrors) {

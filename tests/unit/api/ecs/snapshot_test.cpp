@@ -341,7 +341,7 @@ TEST(EcsSnapshotMembers, EverySnapshottedEntityHasTheMembersTheSnapshotNames) {
   EXPECT_EQ(sizeof(TaskOverrides), 192u);
   EXPECT_EQ(sizeof(ContainerOverride), 120u);
   EXPECT_EQ(sizeof(NetworkAttachment), 72u);
-  EXPECT_EQ(sizeof(EcsService), 1176u);
+  EXPECT_EQ(sizeof(EcsService), 1216u);
   EXPECT_EQ(sizeof(Deployment), 400u);
   EXPECT_EQ(sizeof(DeploymentTemplate), 232u);
   EXPECT_EQ(sizeof(DeploymentSettings), 32u);

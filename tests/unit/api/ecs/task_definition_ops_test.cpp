@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "api/protocol/model.hpp"
 #include "tests/fakes/api_harness.hpp"
 
 namespace ecslocal::api::ecs {
@@ -190,17 +191,38 @@ TEST(RegisterTaskDefinition, EveryRequestMemberIsStoredAndEchoed) {
 TEST(RegisterTaskDefinition, UnknownMembersAndNullsAreDropped) {
   ApiHarness h;
   Json request = bridge_task_definition("newer");
-  request["enableFaultInjection"] = true;
-  request["containerDefinitions"][0]["restartPolicy"] = {{"enabled", true}};
+  request["noSuchTaskMember"] = true;
+  request["containerDefinitions"][0]["noSuchContainerMember"] = {{"enabled", true}};
   request["containerDefinitions"][0]["memoryReservation"] = nullptr;
   request["containerDefinitions"][0]["dockerLabels"] = {{"a", "b"}, {"gone", nullptr}};
   auto r = h.ecs("RegisterTaskDefinition", request);
   ASSERT_TRUE(r.ok()) << r.body.dump();
   const Json& c = r.body["taskDefinition"]["containerDefinitions"][0];
-  EXPECT_FALSE(c.contains("restartPolicy"));
+  EXPECT_FALSE(c.contains("noSuchContainerMember"));
   EXPECT_FALSE(c.contains("memoryReservation"));
   EXPECT_EQ(c["dockerLabels"], Json({{"a", "b"}}));
-  EXPECT_FALSE(r.body["taskDefinition"].contains("enableFaultInjection"));
+  EXPECT_FALSE(r.body["taskDefinition"].contains("noSuchTaskMember"));
+}
+
+// Members of the model ecslocal is built from are stored and echoed: with the 2025 model,
+// enableFaultInjection and a container's restartPolicy; with the awscli fallback they are dropped.
+TEST(RegisterTaskDefinition, MembersOfTheBuildsModelAreEchoed) {
+  ApiHarness h;
+  Json request = bridge_task_definition("newer");
+  request["enableFaultInjection"] = true;
+  request["containerDefinitions"][0]["restartPolicy"] = {{"enabled", true}, {"restartAttemptPeriod", 60}};
+  auto r = h.ecs("RegisterTaskDefinition", request);
+  ASSERT_TRUE(r.ok()) << r.body.dump();
+  const auto* td = protocol::ServiceModel::get("ecs").find_shape("TaskDefinition");
+  ASSERT_NE(td, nullptr);
+  const bool newer = td->find_member("enableFaultInjection") != nullptr;
+  const Json& out = r.body["taskDefinition"];
+  EXPECT_EQ(out.contains("enableFaultInjection"), newer);
+  EXPECT_EQ(out["containerDefinitions"][0].contains("restartPolicy"), newer);
+  if (newer) {
+    EXPECT_EQ(out["enableFaultInjection"], true);
+    EXPECT_EQ(out["containerDefinitions"][0]["restartPolicy"], request["containerDefinitions"][0]["restartPolicy"]);
+  }
 }
 
 TEST(RegisterTaskDefinition, Ec2OnlyDefaultsToBridgeAndEc2Compatibility) {
