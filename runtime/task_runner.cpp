@@ -208,12 +208,36 @@ void TaskRunner::remove_network(const std::string& name) {
   });
 }
 
+DockerStatus TaskRunner::acquire_instance_lock(const Labels& extra_labels) {
+  if (lock_) return docker_ok();
+  auto image = ensure_pause_image();
+  if (!image) {
+    warn("no instance lock (the pause image is not ready: " + image.error().describe() +
+         "): another ecslocal with the same --instance would not be noticed");
+    return docker_ok();
+  }
+  auto lock = InstanceLock::acquire(docker_, InstanceLockOptions{options_.instance, *image, extra_labels});
+  if (lock) {
+    lock_ = std::move(lock).value();
+    return docker_ok();
+  }
+  if (lock.error().kind == DockerErrorKind::conflict) {
+    lock_refused_ = true;
+    return lock.error();
+  }
+  warn("no instance lock (" + lock.error().describe() + "): another ecslocal with the same --instance would not be noticed");
+  return docker_ok();
+}
+
 DockerResult<CleanupReport> TaskRunner::cleanup_leftovers() {
   CleanupReport report;
+  if (lock_refused_) return docker_error(DockerErrorKind::conflict, "another ecslocal holds this instance's lock");
   auto filters = housekeeping_filters();
   auto containers = docker_.list_containers(ContainerListQuery{true, filters});
   if (!containers) return containers.error();
   for (const auto& container : *containers) {
+    auto role = container.labels.find(std::string(labels::role));
+    if (role != container.labels.end() && role->second == labels::role_lock) continue;  // ours, or a live one's
     auto removed = docker_.remove_container(container.id, RemoveOptions{true, true});
     if (removed || removed.error().kind == DockerErrorKind::not_found) {
       ++report.containers;
@@ -251,6 +275,7 @@ void TaskRunner::start() {
 
 void TaskRunner::shutdown(bool remove_everything) {
   std::vector<TaskPtr> tasks;
+  if (lock_refused_) remove_everything = false;  // what exists is another process's
   {
     std::lock_guard lock(mutex_);
     if (shutting_down_) return;
@@ -276,6 +301,7 @@ void TaskRunner::shutdown(bool remove_everything) {
   pool_.shutdown();
   logs_.shutdown();
   events_out_.stop();
+  if (lock_) lock_->release();
 }
 
 }  // namespace ecslocal::runtime

@@ -37,6 +37,7 @@
 #include "runtime/docker_client.hpp"
 #include "runtime/docker_events.hpp"
 #include "runtime/docker_networks.hpp"
+#include "runtime/instance_lock.hpp"
 #include "runtime/log_shipper.hpp"
 #include "runtime/pause_image.hpp"
 #include "runtime/task_event_queue.hpp"
@@ -92,6 +93,12 @@ class TaskRunner final : public TaskRuntime {
   void set_log_sink(LogBatchSink sink) { logs_.set_sink(std::move(sink)); }
 
   // ---- start-up and shutdown ----
+  // Takes the instance lock (runtime/instance_lock.hpp) for options.instance; call first, before
+  // cleanup_leftovers(). Another live ecslocal of the same instance: a conflict error whose
+  // message is meant for the user, and this runner then never touches Docker objects (its
+  // shutdown removes nothing). Docker unreachable or no pause image: a warning, and ok (nothing
+  // could be removed from a daemon that does not answer). The lock goes at shutdown.
+  DockerStatus acquire_instance_lock(const Labels& extra_labels = {});
   // Imports the pause image when missing; returns its reference.
   DockerResult<std::string> ensure_pause_image();
   // Removes every container, then network and volume, labelled ecslocal.managed=true (and with
@@ -185,6 +192,9 @@ class TaskRunner final : public TaskRuntime {
   // Read under a task's lock too, hence atomic (the runner's mutex never nests inside a task's).
   std::atomic<bool> shutting_down_{false};
   std::atomic<bool> leave_running_{false};  // shutdown without removal: launches stop where they are
+
+  std::unique_ptr<InstanceLock> lock_;  // released last in shutdown
+  std::atomic<bool> lock_refused_{false};  // another process holds it: hands off Docker
 
   std::mutex pause_mutex_;  // one import at a time
   std::string pause_image_;
