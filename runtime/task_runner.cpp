@@ -69,6 +69,27 @@ std::vector<std::string> TaskRunner::housekeeping_filters() const {
   return filters;
 }
 
+std::vector<std::string> TaskRunner::shared_network_filters() const {
+  return {labels::managed_filter(), labels::filter(labels::shared, labels::shared_value)};
+}
+
+NetworkRequest TaskRunner::network_request(const TaskNetworkSpec& net) const {
+  Labels network_labels = net.network_labels;
+  network_labels.erase(std::string(labels::instance));  // no owner: the last user removes it
+  network_labels[std::string(labels::shared)] = std::string(labels::shared_value);
+  return NetworkRequest{net.network, net.cidr, net.gateway, network_labels};
+}
+
+std::size_t TaskRunner::remove_unused_networks() {
+  std::size_t removed = networks_.remove_unused(shared_network_filters()).size();
+  return removed + networks_.remove_unused(housekeeping_filters()).size();
+}
+
+void TaskRunner::unindex_id(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  ids_.erase(id);
+}
+
 void TaskRunner::index_id(const std::string& id, const TaskPtr& task, int index) {
   std::lock_guard lock(mutex_);
   ids_[id] = IdRef{task, index};
@@ -203,6 +224,7 @@ std::string TaskRunner::pause_reference() {
 
 void TaskRunner::remove_network(const std::string& name) {
   pool_.submit([this, name] {
+    if (networks_.remove_if_unused(name, shared_network_filters())) return;
     if (networks_.remove_if_unused(name, housekeeping_filters())) return;
     warn("the Docker network " + name + " stays (in use, not ecslocal's, or Docker refused): it goes at shutdown");
   });
@@ -245,7 +267,7 @@ DockerResult<CleanupReport> TaskRunner::cleanup_leftovers() {
       warn("cannot remove the leftover container " + container.name + ": " + removed.error().describe());
     }
   }
-  report.networks = networks_.remove_unused(filters).size();
+  report.networks = remove_unused_networks();
   auto volumes = docker_.list_volumes(filters);
   if (!volumes) return volumes.error();
   for (const auto& volume : *volumes) {
@@ -296,7 +318,7 @@ void TaskRunner::shutdown(bool remove_everything) {
     std::unique_lock lock(mutex_);
     idle_.wait(lock, [this] { return tasks_.empty(); });
     lock.unlock();
-    networks_.remove_unused(housekeeping_filters());
+    remove_unused_networks();
   }
   pool_.shutdown();
   logs_.shutdown();

@@ -132,6 +132,12 @@ class TaskRunner final : public TaskRuntime {
   std::string failure_reason(const std::string& prefix, const DockerError& error) const;
   Labels object_labels(const TaskSpec& spec) const;
   std::vector<std::string> housekeeping_filters() const;
+  // The networks every instance shares (managed, shared=true), whoever made them.
+  std::vector<std::string> shared_network_filters() const;
+  NetworkRequest network_request(const TaskNetworkSpec& net) const;
+  // Removes the unused networks: the shared ones and (made by earlier versions) this instance's.
+  std::size_t remove_unused_networks();
+  void unindex_id(const std::string& id);
   void index_id(const std::string& id, const TaskPtr& task, int index);
   void forget(const TaskPtr& task);
   void request_stop(const TaskPtr& task, bool from_pause_exit);
@@ -144,7 +150,7 @@ class TaskRunner final : public TaskRuntime {
   bool pull_images(const TaskPtr& task);
   bool prepare_network(const TaskPtr& task);
   ContainerCreateSpec pause_spec(const TaskRecord& task, const std::string& image) const;
-  bool start_pause(const TaskPtr& task, const ContainerCreateSpec& pause);
+  bool start_pause(const TaskPtr& task, ContainerCreateSpec pause);
   bool create_volumes(const TaskPtr& task);
   ContainerCreateSpec container_spec(const TaskRecord& task, std::size_t index, const std::string& pause_id) const;
   bool start_container(const TaskPtr& task, std::size_t index);

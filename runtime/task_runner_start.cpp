@@ -28,6 +28,38 @@ DockerResult<std::string> create_replacing(DockerClient& docker, const std::stri
   return create();
 }
 
+constexpr int address_attempts = 16;  // fixed addresses tried when another process holds one
+
+// Docker's answer to a start at a fixed address another container (of any process) holds.
+bool address_taken(const DockerError& error) {
+  return error.message.find("ddress already in use") != std::string::npos;
+}
+
+std::string dashed(std::string ip) {
+  for (char& c : ip) {
+    if (c == '.') c = '-';
+  }
+  return ip;
+}
+
+void replace_all(std::string& text, const std::string& from, const std::string& to) {
+  if (from.empty()) return;
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+}
+
+// The pause container moves to `to`: its hostname and host entries name the address too.
+void move_address(ContainerCreateSpec& pause, const std::string& from, const std::string& to) {
+  pause.endpoint->ipv4_address = to;
+  replace_all(pause.hostname, dashed(from), dashed(to));
+  for (auto& entry : pause.extra_hosts) {
+    replace_all(entry, dashed(from), dashed(to));
+    auto colon = entry.rfind(':');
+    if (colon != std::string::npos && entry.substr(colon + 1) == from) entry = entry.substr(0, colon + 1) + to;
+  }
+}
+
 // The container a failure is pinned on: none when Docker itself is unreachable.
 std::string culprit(const DockerError& error, const std::string& container) {
   return error.kind == DockerErrorKind::unavailable ? std::string() : container;
@@ -109,18 +141,16 @@ bool TaskRunner::prepare_network(const TaskPtr& task) {
   if (image.empty()) {
     auto made = ensure_pause_image();
     if (!made) {
-    return fail(task, failure_reason("ResourceInitializationError: cannot make the pause container image", made.error()));
-  }
+      return fail(task, failure_reason("ResourceInitializationError: cannot make the pause container image", made.error()));
+    }
     image = *made;
   }
   if (!net.network.empty()) {
-    Labels network_labels = net.network_labels;
-    if (!options_.instance.empty()) network_labels[std::string(labels::instance)] = options_.instance;
-    auto network = networks_.ensure(NetworkRequest{net.network, net.cidr, net.gateway, network_labels});
+    auto network = networks_.ensure(network_request(net));
     if (!network) {
-    return fail(task, failure_reason("ResourceInitializationError: cannot create the network " + net.network,
-                                network.error()));
-  }
+      return fail(task, failure_reason("ResourceInitializationError: cannot create the network " + net.network,
+                                       network.error()));
+    }
   }
   return start_pause(task, pause_spec(*task, image));
 }
@@ -148,37 +178,72 @@ ContainerCreateSpec TaskRunner::pause_spec(const TaskRecord& task, const std::st
   return pause;
 }
 
-bool TaskRunner::start_pause(const TaskPtr& task, const ContainerCreateSpec& pause) {
+bool TaskRunner::start_pause(const TaskPtr& task, ContainerCreateSpec pause) {
   auto reason = [&](const char* verb, const DockerError& error) {
     return failure_reason("ResourceInitializationError: cannot " + std::string(verb) + " the task's network container",
                           error);
   };
-  if (!proceed(task, true)) return false;
-  auto id = create_replacing(docker_, pause.name, [&] { return docker_.create_container(pause); });
-  if (!id) return fail(task, reason("create", id.error()));
-  index_id(*id, task, -1);
-  {
-    std::lock_guard lock(task->mutex);
-    task->pause_id = *id;
+  const TaskNetworkSpec& net = task->spec.network;
+  std::set<std::string> tried;
+  bool network_again = !net.network.empty();
+  std::string id;
+  for (int attempt = 0;; ++attempt) {
+    if (!proceed(task, true)) return false;
+    auto created = create_replacing(docker_, pause.name, [&] { return docker_.create_container(pause); });
+    if (!created && created.error().kind == DockerErrorKind::not_found && network_again) {
+      // The shared network went with its last user in another process: make it again, once.
+      network_again = false;
+      auto network = networks_.ensure(network_request(net));
+      if (!network) {
+        return fail(task, failure_reason("ResourceInitializationError: cannot create the network " + net.network,
+                                         network.error()));
+      }
+      continue;
+    }
+    if (!created) return fail(task, reason("create", created.error()));
+    id = *created;
+    index_id(id, task, -1);
+    {
+      std::lock_guard lock(task->mutex);
+      task->pause_id = id;
+    }
+    if (!proceed(task, true)) return false;
+    auto started = docker_.start_container(id);
+    if (started) break;
+    bool retry = pause.endpoint && !pause.endpoint->ipv4_address.empty() && address_taken(started.error()) &&
+                 attempt + 1 < address_attempts;
+    if (!retry) return fail(task, reason("start", started.error()));
+    // Another process's container holds the address (Docker arbitrates): take the next free one.
+    const std::string taken = pause.endpoint->ipv4_address;
+    tried.insert(taken);
+    docker_.remove_container(id, RemoveOptions{true, true});
+    unindex_id(id);
+    {
+      std::lock_guard lock(task->mutex);
+      task->pause_id.clear();
+    }
+    auto next = networks_.next_free_address(net.network, net.cidr, net.gateway, taken, tried);
+    if (!next) return fail(task, reason("start", started.error()));
+    warn("address " + taken + " of " + task->spec.key + " is held by another process on " + net.network +
+         ": the task gets " + *next);
+    move_address(pause, taken, *next);
   }
-  if (!proceed(task, true)) return false;
-  if (auto started = docker_.start_container(*id); !started) return fail(task, reason("start", started.error()));
   {
     std::lock_guard lock(task->mutex);
     task->pause_started = true;
   }
-  auto info = docker_.inspect_container(*id);
+  auto info = docker_.inspect_container(id);
   if (!info) return fail(task, reason("inspect", info.error()));
 
   TaskEvent ready = task_event(TaskEvent::Kind::NetworkReady);
-  ready.runtime_id = *id;
+  ready.runtime_id = id;
   auto endpoint = info->networks.find(pause.network_mode);
   if (endpoint != info->networks.end()) {
     ready.ipv4_address = endpoint->second.ipv4_address;
     ready.mac_address = endpoint->second.mac_address;
   }
   if (ready.mac_address.empty()) ready.mac_address = info->mac_address;
-  if (ready.ipv4_address.empty()) ready.ipv4_address = task->spec.network.ipv4_address;
+  if (ready.ipv4_address.empty() && pause.endpoint) ready.ipv4_address = pause.endpoint->ipv4_address;
   std::lock_guard lock(task->mutex);
   if (task->stop_requested || shutting_down_) return false;
   emit(*task, std::move(ready));
