@@ -387,5 +387,38 @@ TEST(TaskRunner, TaskNetworksAreSharedNotOwnedByAnInstance) {
   EXPECT_FALSE(f.docker.inspect_network("ecslocal-unit-vpc").ok());
 }
 
+TEST(TaskRunner, LaunchesWaitingOnDependenciesHoldNoWorker) {
+  // Two workers, five tasks whose app waits on a db that is not healthy yet: every db starts,
+  // because a waiting launch holds no worker (it is a timer until the db's health event).
+  auto options = RunnerFixture::defaults();
+  options.workers = 2;
+  options.dependency_poll = 10s;  // the wake-ups come from the health events
+  RunnerFixture f(options);
+  auto make = [](const std::string& key) {
+    auto db = container("db");
+    db.create.health_check = health_check();
+    return task(key, {db, container("app", {{"db", DependencyCondition::Healthy}})});
+  };
+  for (int i = 0; i < 5; ++i) f.runner.launch(make("t-wait-" + std::to_string(i)));
+  for (int i = 0; i < 5; ++i) {
+    auto key = "t-wait-" + std::to_string(i);
+    ASSERT_TRUE(f.log.wait_container(key, TaskEvent::Kind::ContainerStarted, "db")) << f.log.trace(key);
+    EXPECT_FALSE(f.log.received_at(key, TaskEvent::Kind::ContainerStarted, "app")) << f.log.trace(key);
+  }
+  auto listed = f.docker.list_containers(ContainerListQuery{true, {labels::filter(labels::container, "db")}});
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 5u);
+  for (const auto& db : *listed) f.docker.set_health(db.id, "healthy");
+  for (int i = 0; i < 5; ++i) {
+    auto key = "t-wait-" + std::to_string(i);
+    EXPECT_TRUE(f.log.wait_container(key, TaskEvent::Kind::ContainerStarted, "app")) << f.log.trace(key);
+  }
+  for (int i = 0; i < 5; ++i) f.runner.stop("t-wait-" + std::to_string(i));
+  for (int i = 0; i < 5; ++i) {
+    auto key = "t-wait-" + std::to_string(i);
+    EXPECT_TRUE(f.log.wait_kind(key, TaskEvent::Kind::TaskStopped)) << f.log.trace(key);
+  }
+}
+
 }  // namespace
 }  // namespace ecslocal::runtime::test
