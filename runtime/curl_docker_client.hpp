@@ -43,6 +43,8 @@ class CurlDockerClient final : public DockerClient {
   DockerResult<std::vector<ContainerSummary>> list_containers(const ContainerListQuery& query) override;
   DockerStatus stream_logs(const std::string& id, const LogsQuery& query, const LogCallback& on_line,
                            std::stop_token stop) override;
+  // docker_attach.cpp
+  DockerResult<std::unique_ptr<AttachedStdin>> attach_stdin(const std::string& id) override;
 
   DockerResult<std::string> create_network(const NetworkCreateSpec& spec) override;
   DockerStatus remove_network(const std::string& id_or_name) override;

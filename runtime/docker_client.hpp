@@ -6,6 +6,7 @@
 // The libcurl implementation is CurlDockerClient; tests use tests/fakes/fake_docker_client.hpp.
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -16,6 +17,15 @@
 #include "runtime/docker_types.hpp"
 
 namespace ecslocal::runtime {
+
+// A container's stdin held open by an attached connection (POST /containers/{id}/attach,
+// hijacked). Destroying it, close(), or the death of the process closes the connection; with
+// StdinOnce Docker then closes the container's stdin.
+class AttachedStdin {
+ public:
+  virtual ~AttachedStdin() = default;
+  virtual void close() = 0;
+};
 
 using LogCallback = std::function<void(const LogLine&)>;
 using EventCallback = std::function<void(const ContainerEvent&)>;
@@ -55,6 +65,12 @@ class DockerClient {
   // container stops, on error, or once `stop` is requested (then: ok).
   virtual DockerStatus stream_logs(const std::string& id, const LogsQuery& query, const LogCallback& on_line,
                                    std::stop_token stop) = 0;
+
+  // Attaches to the container's stdin (create it with open_stdin and stdin_once, attach before
+  // the start) and keeps the connection until the returned handle goes.
+  virtual DockerResult<std::unique_ptr<AttachedStdin>> attach_stdin(const std::string& id) {
+    return docker_error(DockerErrorKind::bad_request, "this Docker client cannot attach to a container");
+  }
 
   // ---- networks ----
   virtual DockerResult<std::string> create_network(const NetworkCreateSpec& spec) = 0;  // id

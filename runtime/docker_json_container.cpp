@@ -49,6 +49,7 @@ void put_if(Json& doc, const char* key, const std::optional<T>& value) {
 Json host_config(const ContainerCreateSpec& spec) {
   Json host = Json::object();
   put_if(host, "NetworkMode", spec.network_mode);
+  if (spec.auto_remove) host["AutoRemove"] = true;
   Json bindings = Json::object();
   for (const auto& port : spec.port_bindings) {
     Json binding = {{"HostIp", port.host_ip}, {"HostPort", port.host_port ? std::to_string(port.host_port) : ""}};
@@ -92,6 +93,7 @@ Json container_create_body(const ContainerCreateSpec& spec) {
   put_if(body, "Hostname", spec.hostname);
   if (spec.tty) body["Tty"] = true;
   if (spec.open_stdin) body["OpenStdin"] = true;
+  if (spec.stdin_once) body["StdinOnce"] = true;
   put_if(body, "StopSignal", spec.stop_signal);
   put_if(body, "StopTimeout", spec.stop_timeout_s);
   if (spec.health_check) body["Healthcheck"] = health_json(*spec.health_check);

@@ -1,10 +1,32 @@
 #include "runtime/docker_networks.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 
 #include "runtime/labels.hpp"
 
 namespace ecslocal::runtime {
+
+namespace {
+
+std::optional<std::uint32_t> parse_ipv4(const std::string& text) {
+  in_addr address{};
+  if (::inet_pton(AF_INET, text.c_str(), &address) != 1) return std::nullopt;
+  return ntohl(address.s_addr);
+}
+
+std::string format_ipv4(std::uint32_t value) {
+  in_addr address{};
+  address.s_addr = htonl(value);
+  char text[INET_ADDRSTRLEN] = {0};
+  ::inet_ntop(AF_INET, &address, text, sizeof text);
+  return text;
+}
+
+}  // namespace
 
 DockerResult<std::string> DockerNetworks::adopt(const NetworkInfo& network, const NetworkRequest& request) {
   bool has_subnet = request.cidr.empty() ||
@@ -66,6 +88,35 @@ std::vector<std::string> DockerNetworks::remove_unused(const std::vector<std::st
     if (docker_.remove_network(network->id)) removed.push_back(network->name);
   }
   return removed;
+}
+
+}  // namespace ecslocal::runtime
+
+namespace ecslocal::runtime {
+
+std::optional<std::string> DockerNetworks::next_free_address(const std::string& network, const std::string& cidr,
+                                                             const std::string& gateway, const std::string& after,
+                                                             const std::set<std::string>& avoid) {
+  auto slash = cidr.find('/');
+  if (slash == std::string::npos) return std::nullopt;
+  auto base = parse_ipv4(cidr.substr(0, slash));
+  auto start = parse_ipv4(after);
+  int prefix = std::atoi(cidr.c_str() + slash + 1);
+  if (!base || !start || prefix < 8 || prefix > 28) return std::nullopt;
+  std::uint32_t size = 1u << (32 - prefix);
+  std::uint32_t first = (*base & ~(size - 1)) + 4, last = (*base & ~(size - 1)) + size - 2;
+  auto info = docker_.inspect_network(network);
+  if (!info) return std::nullopt;
+  std::set<std::string> held = avoid;
+  for (const auto& [id, member] : info->containers) held.insert(member.ipv4_address);
+  if (!gateway.empty()) held.insert(gateway);
+  std::uint32_t candidate = *start;
+  for (std::uint32_t tried = 0; tried < size; ++tried) {
+    candidate = candidate >= last || candidate < first ? first : candidate + 1;
+    std::string text = format_ipv4(candidate);
+    if (!held.count(text)) return text;
+  }
+  return std::nullopt;
 }
 
 }  // namespace ecslocal::runtime

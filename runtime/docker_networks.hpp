@@ -4,6 +4,8 @@
 // container uses them any more. Creation is serialized inside the process, and a network that
 // another process (or an earlier run) made in the meantime is adopted instead of failing.
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,13 @@ class DockerNetworks {
   // Removes the network `name` when it carries every label of `label_filters` ("key=value") and no
   // container is attached. True when it is gone (removed now, or there was none).
   bool remove_if_unused(const std::string& name, const std::vector<std::string>& label_filters);
+
+  // The first address after `after` in `cidr` (wrapping around) that no container on `network`
+  // holds and that is not in `avoid`; as in AWS, the first four addresses of the block and its
+  // last one are never taken, nor the gateway. None when the block is full (or Docker cannot say).
+  std::optional<std::string> next_free_address(const std::string& network, const std::string& cidr,
+                                               const std::string& gateway, const std::string& after,
+                                               const std::set<std::string>& avoid);
 
  private:
   DockerResult<std::string> adopt(const NetworkInfo& network, const NetworkRequest& request);

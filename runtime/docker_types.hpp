@@ -64,6 +64,8 @@ struct ContainerCreateSpec {
   std::string hostname;
   bool tty = false;
   bool open_stdin = false;
+  bool stdin_once = false;   // Docker closes the container's stdin when the attached client leaves
+  bool auto_remove = false;  // Docker removes the container once it exits
   std::string stop_signal;
   std::optional<int> stop_timeout_s;
   std::optional<HealthCheck> health_check;

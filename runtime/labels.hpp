@@ -21,6 +21,8 @@ inline constexpr std::string_view container = "ecslocal.container";  // containe
 inline constexpr std::string_view role = "ecslocal.role";            // role_pause | role_container
 inline constexpr std::string_view role_pause = "pause";
 inline constexpr std::string_view role_container = "container";
+inline constexpr std::string_view role_lock = "lock";  // the instance lock (runtime/instance_lock.hpp)
+inline constexpr std::string_view lock_holder = "ecslocal.lock-holder";  // "pid <n> on <host>"
 inline constexpr std::string_view task_definition = "ecslocal.task-definition";
 inline constexpr std::string_view service = "ecslocal.service";
 inline constexpr std::string_view account = "ecslocal.account";
@@ -28,6 +30,11 @@ inline constexpr std::string_view region = "ecslocal.region";
 
 // Networks (one per VPC) and the subnet a task's address came from.
 inline constexpr std::string_view network = "ecslocal.network";
+// On every network ecslocal makes, with value "true", instead of an instance label: a network
+// is found by its name, so every ecslocal process on the daemon may use it (every default VPC
+// is the one bridge ecslocal-default-vpc). Whoever sees it without containers may remove it.
+inline constexpr std::string_view shared = "ecslocal.shared";
+inline constexpr std::string_view shared_value = "true";
 inline constexpr std::string_view vpc = "ecslocal.vpc";
 inline constexpr std::string_view subnet = "ecslocal.subnet";
 

@@ -17,8 +17,16 @@
 //           containers and the task's volumes.
 //
 // The runner never decides task policy (essential containers, health replacement): the caller
-// reads the events and calls stop(key). Every Docker call runs on the runner's BlockingPool;
-// TaskEvents reach the sink in order, on a thread of their own, without any runner lock held.
+// reads the events and calls stop(key). TaskEvents reach the sink in order, on a thread of their
+// own, without any runner lock held.
+//
+// Inside, the runner is a router: it keeps which task has which key and which Docker ids, and
+// hands every input (launch, stop, Docker's events, resync findings, timers) to the task's
+// ManagedTask (runtime/managed_task.hpp). A ManagedTask owns its task's records and runs on a
+// serial executor of its own over the BlockingPool, so it needs no lock; a launch waiting on a
+// dependency holds no worker: it arms a timer (the poll interval, the startTimeout) and returns,
+// and the dependency's event or the timer brings it back. Image pulls run beside the executor,
+// so a stop during a long pull is still reported at once.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -37,15 +45,17 @@
 #include "runtime/docker_client.hpp"
 #include "runtime/docker_events.hpp"
 #include "runtime/docker_networks.hpp"
+#include "runtime/instance_lock.hpp"
 #include "runtime/log_shipper.hpp"
 #include "runtime/pause_image.hpp"
+#include "runtime/runtime_timers.hpp"
 #include "runtime/task_event_queue.hpp"
 #include "runtime/task_runtime.hpp"
 
 namespace ecslocal::runtime {
 
 struct TaskRunnerOptions {
-  // Enough for 10 tasks launched at once, each waiting on a HEALTHY dependency, plus stops.
+  // Docker calls at once (a launch waiting on a dependency holds none).
   std::size_t workers = 32;
   // The pause image ("ecslocal/pause:<hash>"); empty: ensure_pause_image() (or the first
   // launch) makes it from `pause`.
@@ -92,6 +102,12 @@ class TaskRunner final : public TaskRuntime {
   void set_log_sink(LogBatchSink sink) { logs_.set_sink(std::move(sink)); }
 
   // ---- start-up and shutdown ----
+  // Takes the instance lock (runtime/instance_lock.hpp) for options.instance; call first, before
+  // cleanup_leftovers(). Another live ecslocal of the same instance: a conflict error whose
+  // message is meant for the user, and this runner then never touches Docker objects (its
+  // shutdown removes nothing). Docker unreachable or no pause image: a warning, and ok (nothing
+  // could be removed from a daemon that does not answer). The lock goes at shutdown.
+  DockerStatus acquire_instance_lock(const Labels& extra_labels = {});
   // Imports the pause image when missing; returns its reference.
   DockerResult<std::string> ensure_pause_image();
   // Removes every container, then network and volume, labelled ecslocal.managed=true (and with
@@ -111,62 +127,39 @@ class TaskRunner final : public TaskRuntime {
   void drain_events() { events_out_.drain(); }
 
  private:
-  struct ContainerRecord;
-  struct TaskRecord;
-  using TaskPtr = std::shared_ptr<TaskRecord>;
+  class ManagedTask;  // runtime/managed_task.hpp
+  friend class ManagedTask;
+  using TaskPtr = std::shared_ptr<ManagedTask>;
   struct IdRef {
     TaskPtr task;
     int index = -1;  // into the task's containers; -1: the pause container
   };
 
-  // task_runner.cpp
-  void emit(TaskRecord& task, TaskEvent event);  // task lock held
+  // For the ManagedTasks (task_runner.cpp).
+  void emit(const std::string& key, TaskEvent event);
   void warn(const std::string& message) const;
   std::string failure_reason(const std::string& prefix, const DockerError& error) const;
   Labels object_labels(const TaskSpec& spec) const;
   std::vector<std::string> housekeeping_filters() const;
+  // The networks every instance shares (managed, shared=true), whoever made them.
+  std::vector<std::string> shared_network_filters() const;
+  NetworkRequest network_request(const TaskNetworkSpec& net) const;
+  // Removes the unused networks: the shared ones and (made by earlier versions) this instance's.
+  std::size_t remove_unused_networks();
   void index_id(const std::string& id, const TaskPtr& task, int index);
-  void forget(const TaskPtr& task);
-  void request_stop(const TaskPtr& task, bool from_pause_exit);
-
-  // task_runner_start.cpp
-  void run_launch(const TaskPtr& task);
-  // False when the launch must end (stop asked for, shutdown); else, with about_to_create, notes
-  // that the task now owns Docker objects (a stop must then wait for the launch to tear down).
-  bool proceed(const TaskPtr& task, bool about_to_create);
-  bool pull_images(const TaskPtr& task);
-  bool prepare_network(const TaskPtr& task);
-  ContainerCreateSpec pause_spec(const TaskRecord& task, const std::string& image) const;
-  bool start_pause(const TaskPtr& task, const ContainerCreateSpec& pause);
-  bool create_volumes(const TaskPtr& task);
-  ContainerCreateSpec container_spec(const TaskRecord& task, std::size_t index, const std::string& pause_id) const;
-  bool start_container(const TaskPtr& task, std::size_t index);
-  void report_started(TaskRecord& task, std::size_t index);  // task lock held
-  // Reports TaskFailed (unless a stop came first) and marks the task for tear-down; false.
-  bool fail(const TaskPtr& task, const std::string& reason, const std::string& container = {});
+  void unindex_id(const std::string& id);
+  // The task is done (stopped and removed, or its launch ended leaving things running).
+  void forget(const TaskPtr& task, const std::vector<std::string>& ids);
   std::string pause_reference();
+  bool shutting_down() const { return shutting_down_; }
+  bool leave_running() const { return leave_running_; }
 
-  // task_runner_wait.cpp (the record_* and report_* functions want the task's lock held)
-  enum class NextStep { start, wait, done, failed, aborted };
-  struct Decision;
-  Decision next_container(TaskRecord& task);
-  bool start_containers(const TaskPtr& task);
-  void poll_waited_dependencies(const TaskPtr& task);
-  void report_stopped(TaskRecord& task, std::size_t index);
-  void record_exit(TaskRecord& task, int index, std::optional<int> exit_code, bool oom, const std::string& reason);
-  void record_health(TaskRecord& task, int index, const std::string& health);
-
-  // task_runner_stop.cpp
-  void run_stop(const TaskPtr& task);
-  void stop_one(const TaskPtr& task, std::size_t index);
-  void remove_objects(const TaskPtr& task);
-
-  // task_runner_events.cpp
+  // Docker's side (task_runner_events.cpp).
   void on_docker_event(const ContainerEvent& event);
-  void on_pause_exit(const TaskPtr& task);
   void on_resync(bool after_break);
   void resync();
-  void resync_container(const TaskPtr& task, int index, const std::string& id, const std::string& listed_state);
+
+  std::vector<TaskPtr> all_tasks() const;
 
   DockerClient& docker_;
   TaskRunnerOptions options_;
@@ -175,20 +168,24 @@ class TaskRunner final : public TaskRuntime {
   std::unique_ptr<DockerEventStream> events_in_;
   LogShipper logs_;
 
-  mutable std::mutex mutex_;  // the maps below; taken before any task's lock, never after
+  mutable std::mutex mutex_;  // the maps below; never held while calling into a task
   std::condition_variable idle_;  // a task was forgotten
   std::unordered_map<std::string, TaskPtr> tasks_;
   std::unordered_map<std::string, IdRef> ids_;
   std::unordered_set<std::string> finished_;
   std::deque<std::string> finished_order_;
+  std::vector<std::function<void()>> when_idle_;  // stop_all's completions
   bool started_ = false;
-  // Read under a task's lock too, hence atomic (the runner's mutex never nests inside a task's).
   std::atomic<bool> shutting_down_{false};
   std::atomic<bool> leave_running_{false};  // shutdown without removal: launches stop where they are
+
+  std::unique_ptr<InstanceLock> lock_;  // released last in shutdown
+  std::atomic<bool> lock_refused_{false};  // another process holds it: hands off Docker
 
   std::mutex pause_mutex_;  // one import at a time
   std::string pause_image_;
 
+  RuntimeTimers timers_;  // before the pool: its functions post onto executors over the pool
   BlockingPool pool_;  // last: its workers may still use everything above while it drains
 };
 

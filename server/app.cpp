@@ -98,6 +98,7 @@ void App::start_runtime() {
     });
   });
   impl_->platform.ports.provide<runtime::TaskRuntime>(impl_->runner.get());
+  if (auto locked = impl_->runner->acquire_instance_lock(); !locked) throw std::runtime_error(locked.error().message);
   if (auto cleaned = impl_->runner->cleanup_leftovers()) {
     const auto& r = cleaned.value();
     if (r.containers + r.networks + r.volumes > 0)

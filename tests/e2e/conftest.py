@@ -3,6 +3,7 @@ the real AWS CLI v2 (`aws`) and boto3 (`ecs`) pointed at it, every response shap
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -49,6 +50,34 @@ def server(tmp_path_factory, client_env) -> EcslocalServer:
                                f"label=ecslocal.instance={srv.instance}"],
                               capture_output=True, text=True, check=True).stdout.split()
         assert left == [], f"docker {kind}: ecslocal left {left} behind; log:\n{srv.log_tail()}"
+    left = leftover_shared_networks()
+    assert left == [], f"shared networks nobody uses were left behind: {left}; log:\n{srv.log_tail()}"
+
+
+def docker_json(*args: str) -> list:
+    """`docker ... inspect` output; [] when the object is gone by now."""
+    done = subprocess.run(["/usr/bin/docker", *args], capture_output=True, text=True)
+    return json.loads(done.stdout) if done.returncode == 0 and done.stdout.strip() else []
+
+
+def leftover_shared_networks() -> list[str]:
+    """Networks carrying ecslocal.shared=true (the default VPC's bridge, every VPC's) belong to no
+    instance: the last user removes them. One still in use by another ecslocal is fine; one nobody
+    uses is a leak when no other ecslocal runs on the daemon (none could be about to use it)."""
+    names = subprocess.run(["/usr/bin/docker", "network", "ls", "-q", "--filter", "label=ecslocal.shared=true"],
+                           capture_output=True, text=True, check=True).stdout.split()
+    if not names:
+        return []
+    others_alive = subprocess.run(["/usr/bin/docker", "ps", "-q", "--filter", "label=ecslocal.role=lock"],
+                                  capture_output=True, text=True, check=True).stdout.split()
+    if others_alive:
+        return []
+    unused = []
+    for name in names:
+        for network in docker_json("network", "inspect", name):
+            if not network.get("Containers"):
+                unused.append(network["Name"])
+    return unused
 
 
 @pytest.fixture(autouse=True)

@@ -106,5 +106,25 @@ TEST(DockerNetworks, RemovesOneNamedNetworkOnlyWhenOursAndUnused) {
   EXPECT_TRUE(networks.remove_if_unused("ecslocal-vpc-never", ours));  // nothing to remove
 }
 
+TEST(DockerNetworks, TheNextFreeAddressSkipsHeldReservedAndTriedOnes) {
+  testing::FakeDockerClient docker;
+  docker.add_image("busybox");
+  DockerNetworks networks(docker);
+  ASSERT_TRUE(networks.ensure({"vpc-n", "10.9.0.0/28", "10.9.0.1", {}}).ok());
+  ContainerCreateSpec spec;
+  spec.image = "busybox";
+  // Another process's container holds .11.
+  ASSERT_TRUE(docker.connect_network("vpc-n", docker.create_container(spec).value(), EndpointSpec{"vpc-n", "10.9.0.11", {}}).ok());
+  EXPECT_EQ(networks.next_free_address("vpc-n", "10.9.0.0/28", "10.9.0.1", "10.9.0.10", {"10.9.0.10"}), "10.9.0.12");
+  EXPECT_EQ(networks.next_free_address("vpc-n", "10.9.0.0/28", "10.9.0.1", "10.9.0.12", {"10.9.0.13"}), "10.9.0.14");
+  // .14 is the last one handed out (.15 is the block's last): it wraps to .4, past the reserved ones.
+  EXPECT_EQ(networks.next_free_address("vpc-n", "10.9.0.0/28", "10.9.0.1", "10.9.0.14", {}), "10.9.0.4");
+  std::set<std::string> all;
+  for (int host = 4; host <= 14; ++host) all.insert("10.9.0." + std::to_string(host));
+  EXPECT_EQ(networks.next_free_address("vpc-n", "10.9.0.0/28", "10.9.0.1", "10.9.0.5", all), std::nullopt);
+  EXPECT_EQ(networks.next_free_address("vpc-missing", "10.9.0.0/28", "", "10.9.0.5", {}), std::nullopt);
+  EXPECT_EQ(networks.next_free_address("vpc-n", "not-a-cidr", "", "10.9.0.5", {}), std::nullopt);
+}
+
 }  // namespace
 }  // namespace ecslocal::runtime

@@ -253,11 +253,13 @@ TEST(TaskRunner, PauseContainerFailuresAreResourceInitializationErrors) {
   EXPECT_EQ(f.log.find("t1", Kind::TaskFailed)->reason,
             "ResourceInitializationError: cannot create the task's network container: no space left on device");
 
-  f.docker.fail_start_of("pause", DockerError{DockerErrorKind::server, 500, "Address already in use"});
+  // (A start refused for "Address already in use" is retried at the next free address instead.)
+  const std::string refused = "driver failed programming external connectivity on endpoint: port is already allocated";
+  f.docker.fail_start_of("pause", DockerError{DockerErrorKind::server, 500, refused});
   f.runner.launch(task("t2", {container("app")}));
   ASSERT_TRUE(f.log.wait_kind("t2", Kind::TaskStopped));
   EXPECT_EQ(f.log.find("t2", Kind::TaskFailed)->reason,
-            "ResourceInitializationError: cannot start the task's network container: Address already in use");
+            "ResourceInitializationError: cannot start the task's network container: " + refused);
   EXPECT_EQ(f.log.trace("t2"), "PullStarted PullStopped TaskFailed TaskStopped");
   EXPECT_TRUE(f.log.wait_for([&](auto&) { return f.docker.managed_containers() == 0; }));
 }
@@ -339,6 +341,82 @@ TEST(TaskRunner, TenTasksWaitingOnHealthAtOnceAllStart) {
   for (const auto& c : *listed) f.docker.set_health(c.id, "healthy");
   for (int i = 0; i < 10; ++i) {
     EXPECT_TRUE(f.log.wait_container("t" + std::to_string(i), Kind::ContainerStarted, "app")) << i;
+  }
+}
+
+TEST(TaskRunner, AnAddressAnotherProcessHoldsMovesTheTaskToTheNextFreeOne) {
+  RunnerFixture f;
+  f.docker.fail_start_of("pause", DockerError{DockerErrorKind::server, 500, "Address already in use"});
+  auto spec = task("t-moved", {container("app")});
+  spec.network.extra_hosts = {"ip-172-31-0-10.ec2.internal:172.31.0.10"};
+  f.runner.launch(spec);
+  ASSERT_TRUE(f.log.wait_kind("t-moved", TaskEvent::Kind::ContainerStarted)) << f.log.trace("t-moved");
+  EXPECT_EQ(f.log.count("t-moved", TaskEvent::Kind::TaskFailed), 0);
+  auto ready = f.log.find("t-moved", TaskEvent::Kind::NetworkReady);
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->ipv4_address, "172.31.0.11");
+  auto pause = f.docker.container(ready->runtime_id);
+  ASSERT_TRUE(pause);
+  EXPECT_EQ(pause->spec.hostname, "ip-172-31-0-11.ec2.internal");
+  EXPECT_EQ(pause->spec.extra_hosts, std::vector<std::string>{"ip-172-31-0-11.ec2.internal:172.31.0.11"});
+  EXPECT_EQ(f.docker.managed_containers(), 2u) << "the refused pause container was not removed";
+}
+
+TEST(TaskRunner, TaskNetworksAreSharedNotOwnedByAnInstance) {
+  auto options = RunnerFixture::defaults();
+  options.instance = "unit-a";
+  RunnerFixture f(options);
+  auto spec = task("t-net", {container("app")});
+  spec.network.network_labels = {{"ecslocal.vpc", "vpc-1"}, {std::string(labels::instance), "someone"}};
+  f.runner.launch(spec);
+  ASSERT_TRUE(f.log.wait_kind("t-net", TaskEvent::Kind::ContainerStarted)) << f.log.trace("t-net");
+  auto network = f.docker.inspect_network("ecslocal-unit-vpc");
+  ASSERT_TRUE(network.ok());
+  EXPECT_EQ(network->labels.at(std::string(labels::shared)), "true");
+  EXPECT_EQ(network->labels.at("ecslocal.vpc"), "vpc-1");
+  EXPECT_EQ(network->labels.count(std::string(labels::instance)), 0u);
+  f.runner.stop("t-net");
+  ASSERT_TRUE(f.log.wait_kind("t-net", TaskEvent::Kind::TaskStopped)) << f.log.trace("t-net");
+  // Unused now: another instance's runner may remove it (as its last user).
+  auto other = RunnerFixture::defaults();
+  other.instance = "unit-b";
+  TaskRunner second(f.docker, other);
+  auto cleaned = second.cleanup_leftovers();
+  ASSERT_TRUE(cleaned.ok());
+  EXPECT_EQ(cleaned->networks, 1u);
+  EXPECT_FALSE(f.docker.inspect_network("ecslocal-unit-vpc").ok());
+}
+
+TEST(TaskRunner, LaunchesWaitingOnDependenciesHoldNoWorker) {
+  // Two workers, five tasks whose app waits on a db that is not healthy yet: every db starts,
+  // because a waiting launch holds no worker (it is a timer until the db's health event).
+  auto options = RunnerFixture::defaults();
+  options.workers = 2;
+  options.dependency_poll = 10s;  // the wake-ups come from the health events
+  RunnerFixture f(options);
+  auto make = [](const std::string& key) {
+    auto db = container("db");
+    db.create.health_check = health_check();
+    return task(key, {db, container("app", {{"db", DependencyCondition::Healthy}})});
+  };
+  for (int i = 0; i < 5; ++i) f.runner.launch(make("t-wait-" + std::to_string(i)));
+  for (int i = 0; i < 5; ++i) {
+    auto key = "t-wait-" + std::to_string(i);
+    ASSERT_TRUE(f.log.wait_container(key, TaskEvent::Kind::ContainerStarted, "db")) << f.log.trace(key);
+    EXPECT_FALSE(f.log.received_at(key, TaskEvent::Kind::ContainerStarted, "app")) << f.log.trace(key);
+  }
+  auto listed = f.docker.list_containers(ContainerListQuery{true, {labels::filter(labels::container, "db")}});
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 5u);
+  for (const auto& db : *listed) f.docker.set_health(db.id, "healthy");
+  for (int i = 0; i < 5; ++i) {
+    auto key = "t-wait-" + std::to_string(i);
+    EXPECT_TRUE(f.log.wait_container(key, TaskEvent::Kind::ContainerStarted, "app")) << f.log.trace(key);
+  }
+  for (int i = 0; i < 5; ++i) f.runner.stop("t-wait-" + std::to_string(i));
+  for (int i = 0; i < 5; ++i) {
+    auto key = "t-wait-" + std::to_string(i);
+    EXPECT_TRUE(f.log.wait_kind(key, TaskEvent::Kind::TaskStopped)) << f.log.trace(key);
   }
 }
 
