@@ -12,7 +12,9 @@
 #include "api/platform.hpp"
 #include "runtime/curl_docker_client.hpp"
 #include "runtime/task_runner.hpp"
+#include "server/admin_routes.hpp"
 #include "server/dispatcher.hpp"
+#include "server/http_session.hpp"
 #include "server/listener.hpp"
 
 namespace ecslocal::server {
@@ -27,14 +29,19 @@ struct App::Impl {
   std::shared_ptr<api::logs::LogsProvider> logs;  // awslogs batches go there
   std::unique_ptr<runtime::CurlDockerClient> docker;
   std::unique_ptr<runtime::TaskRunner> runner;  // declared after docker: destroyed first
-  std::unique_ptr<Dispatcher> dispatcher;
+  StateStrand state;  // every api call runs here
+  std::shared_ptr<HttpHandler> main_handler;  // what the main port (and "api" listeners) serve
   std::shared_ptr<Listener> listener;
   std::optional<net::signal_set> signals;
   std::optional<net::steady_timer> scheduler_timer;  // on the state strand
   std::vector<std::thread> threads;
   bool stopped = false;
 
-  explicit Impl(Config c) : config(std::move(c)), ioc(config.io_threads) {}
+  // POST /_ecslocal/reset, on the state strand, before the state is cleared.
+  void before_reset(std::function<void()> done) { done(); }
+
+  explicit Impl(Config c) : config(std::move(c)), ioc(config.io_threads), state(net::make_strand(ioc)) {}
+  void post_to_state(std::function<void()> fn) { net::post(state, std::move(fn)); }
 };
 
 App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
@@ -57,7 +64,11 @@ App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
     impl_->gateway->add(std::move(service));
   }
   impl_->gateway->connect(platform.ports);
-  impl_->dispatcher = std::make_unique<Dispatcher>(impl_->ioc, impl_->gateway);
+  auto* impl = impl_.get();
+  auto admin = std::make_shared<AdminRoutes>(impl->state, impl->gateway, [impl](std::function<void()> done) {
+    impl->before_reset(std::move(done));
+  });
+  impl->main_handler = std::make_shared<MainRoutes>(admin, std::make_shared<Dispatcher>(impl->state, impl->gateway));
 }
 
 // The container runtime: Docker client, task runner, leftovers of an earlier run removed, events
@@ -76,7 +87,7 @@ void App::start_runtime() {
   options.instance = c.instance;
   options.on_warning = [](const std::string& message) { spdlog::warn("runtime: {}", message); };
   impl_->runner = std::make_unique<runtime::TaskRunner>(*impl_->docker, options);
-  auto* dispatcher = impl_->dispatcher.get();
+  auto* dispatcher = impl_.get();
   std::weak_ptr<api::ecs::EcsProvider> ecs = impl_->ecs;
   impl_->runner->set_event_sink([dispatcher, ecs](runtime::TaskEvent event) {
     dispatcher->post_to_state([ecs, event = std::move(event)] {
@@ -121,10 +132,11 @@ void App::start() {
   start_runtime();
   const auto address = net::ip::make_address(c.host);
   SessionLimits limits{c.body_limit, std::chrono::seconds(c.read_timeout_seconds)};
-  impl_->listener = std::make_shared<Listener>(impl_->ioc, tcp::endpoint{address, c.port}, *impl_->dispatcher, limits);
+  impl_->listener = std::make_shared<Listener>(impl_->ioc, tcp::endpoint{address, c.port},
+                                               http_sessions(impl_->main_handler, limits));
   impl_->listener->run();
   impl_->work.emplace(impl_->ioc.get_executor());
-  impl_->scheduler_timer.emplace(impl_->dispatcher->state_strand());
+  impl_->scheduler_timer.emplace(impl_->state);
   schedule_tick();
   for (int i = 0; i < c.io_threads; ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
   spdlog::info("ecslocal listening on {}:{} (region {}, account {})", c.host, port(), c.region, c.account_id);
