@@ -21,6 +21,7 @@ namespace ecslocal::server {
 
 struct App::Impl {
   Config config;
+  AppDeps deps;
   net::io_context ioc{1};
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   api::Platform platform;  // outlives the services (they keep its port registry)
@@ -29,6 +30,7 @@ struct App::Impl {
   std::shared_ptr<api::logs::LogsProvider> logs;  // awslogs batches go there
   std::unique_ptr<runtime::CurlDockerClient> docker;
   std::unique_ptr<runtime::TaskRunner> runner;  // declared after docker: destroyed first
+  runtime::TaskRuntime* task_runtime = nullptr;  // the runner, or the injected runtime
   StateStrand state;  // every api call runs here
   std::shared_ptr<HttpHandler> main_handler;  // what the main port (and "api" listeners) serve
   std::shared_ptr<Listener> listener;
@@ -37,14 +39,18 @@ struct App::Impl {
   std::vector<std::thread> threads;
   bool stopped = false;
 
-  // POST /_ecslocal/reset, on the state strand, before the state is cleared.
-  void before_reset(std::function<void()> done) { done(); }
+  // POST /_ecslocal/reset, on the state strand, before the state is cleared: the runtime stops
+  // and removes every task (their containers hold addresses the state would hand out again).
+  void before_reset(std::function<void()> done) {
+    if (task_runtime) return task_runtime->stop_all(std::move(done));
+    done();
+  }
 
-  explicit Impl(Config c) : config(std::move(c)), ioc(config.io_threads), state(net::make_strand(ioc)) {}
+  Impl(Config c, AppDeps d) : config(std::move(c)), deps(d), ioc(config.io_threads), state(net::make_strand(ioc)) {}
   void post_to_state(std::function<void()> fn) { net::post(state, std::move(fn)); }
 };
 
-App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
+App::App(Config config, AppDeps deps) : impl_(std::make_unique<Impl>(std::move(config), deps)) {
   auto& c = impl_->config;
   spdlog::set_level(spdlog::level::from_str(c.log_level));
   api::GatewayOptions options;
@@ -75,6 +81,19 @@ App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
 // stream opened. Runtime events hop onto the state strand before the ECS layer sees them.
 void App::start_runtime() {
   auto& c = impl_->config;
+  auto* impl = impl_.get();
+  std::weak_ptr<api::ecs::EcsProvider> ecs = impl->ecs;
+  auto event_sink = [impl, ecs](runtime::TaskEvent event) {
+    impl->post_to_state([ecs, event = std::move(event)] {
+      if (auto provider = ecs.lock()) provider->on_task_event(event);
+    });
+  };
+  if (impl->deps.task_runtime) {
+    impl->task_runtime = impl->deps.task_runtime;
+    impl->task_runtime->set_event_sink(event_sink);
+    impl->platform.ports.provide<runtime::TaskRuntime>(impl->task_runtime);
+    return;
+  }
   if (!c.docker) {
     spdlog::warn("running without Docker (--no-docker): tasks stop at once with the reason");
     return;
@@ -87,17 +106,12 @@ void App::start_runtime() {
   options.instance = c.instance;
   options.on_warning = [](const std::string& message) { spdlog::warn("runtime: {}", message); };
   impl_->runner = std::make_unique<runtime::TaskRunner>(*impl_->docker, options);
-  auto* dispatcher = impl_.get();
-  std::weak_ptr<api::ecs::EcsProvider> ecs = impl_->ecs;
-  impl_->runner->set_event_sink([dispatcher, ecs](runtime::TaskEvent event) {
-    dispatcher->post_to_state([ecs, event = std::move(event)] {
-      if (auto provider = ecs.lock()) provider->on_task_event(event);
-    });
-  });
+  impl->task_runtime = impl->runner.get();
+  impl->runner->set_event_sink(event_sink);
   // awslogs containers' output: appended to CloudWatch Logs on the state strand.
   std::weak_ptr<api::logs::LogsProvider> logs = impl_->logs;
-  impl_->runner->set_log_sink([dispatcher, logs](runtime::LogBatch batch) {
-    dispatcher->post_to_state([logs, batch = std::move(batch)]() mutable {
+  impl_->runner->set_log_sink([impl, logs](runtime::LogBatch batch) {
+    impl->post_to_state([logs, batch = std::move(batch)]() mutable {
       auto provider = logs.lock();
       if (!provider) return;
       std::vector<api::logs::NewEvent> events;

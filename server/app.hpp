@@ -6,11 +6,22 @@
 
 #include "server/config.hpp"
 
+namespace ecslocal::runtime {
+class DockerClient;
+class TaskRuntime;
+}  // namespace ecslocal::runtime
+
 namespace ecslocal::server {
+
+// What the app uses instead of building it itself (tests). Not owned; must outlive the App.
+struct AppDeps {
+  // A task runtime instead of the task runner.
+  runtime::TaskRuntime* task_runtime = nullptr;
+};
 
 class App {
  public:
-  explicit App(Config config);
+  explicit App(Config config, AppDeps deps = {});
   ~App();
   App(const App&) = delete;
   App& operator=(const App&) = delete;
