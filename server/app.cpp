@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -12,32 +15,58 @@
 #include "api/platform.hpp"
 #include "runtime/curl_docker_client.hpp"
 #include "runtime/task_runner.hpp"
+#include "server/admin_routes.hpp"
 #include "server/dispatcher.hpp"
 #include "server/listener.hpp"
+#include "server/listener_set.hpp"
 
 namespace ecslocal::server {
 
 struct App::Impl {
   Config config;
+  AppDeps deps;
   net::io_context ioc{1};
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   api::Platform platform;  // outlives the services (they keep its port registry)
   std::shared_ptr<api::Gateway> gateway;
   std::shared_ptr<api::ecs::EcsProvider> ecs;   // runtime events go there
   std::shared_ptr<api::logs::LogsProvider> logs;  // awslogs batches go there
-  std::unique_ptr<runtime::CurlDockerClient> docker;
-  std::unique_ptr<runtime::TaskRunner> runner;  // declared after docker: destroyed first
-  std::unique_ptr<Dispatcher> dispatcher;
+  std::unique_ptr<runtime::DockerClient> owned_docker;
+  std::unique_ptr<runtime::TaskRunner> runner;  // declared after the client: destroyed first
+  runtime::TaskRuntime* task_runtime = nullptr;  // the runner, or the injected runtime
+  StateStrand state;  // every api call runs here
+  SessionLimits limits;
+  std::shared_ptr<HttpHandler> main_handler;  // what the main port (and "api" listeners) serve
+  std::unique_ptr<ListenerSet> listener_set;   // the DataPlane port
   std::shared_ptr<Listener> listener;
   std::optional<net::signal_set> signals;
   std::optional<net::steady_timer> scheduler_timer;  // on the state strand
   std::vector<std::thread> threads;
-  bool stopped = false;
+  std::thread watchdog;  // ends the I/O threads when shutdown outlasts the grace period
+  std::mutex mutex;
+  std::condition_variable threads_done;
+  int running_threads = 0;
+  std::atomic<bool> stopped{false};
 
-  explicit Impl(Config c) : config(std::move(c)), ioc(config.io_threads) {}
+  explicit Impl(Config c, AppDeps d)
+      : config(std::move(c)),
+        deps(std::move(d)),
+        ioc(config.io_threads),
+        state(net::make_strand(ioc)),
+        limits{config.body_limit, std::chrono::seconds(config.read_timeout_seconds)} {}
+
+  void post_to_state(std::function<void()> fn) { net::post(state, std::move(fn)); }
+
+  // POST /_ecslocal/reset, on the state strand, before the state is cleared: the listeners
+  // services opened close, and the runtime stops and removes every task.
+  void before_reset(std::function<void()> done) {
+    listener_set->close_all();
+    if (task_runtime) return task_runtime->stop_all(std::move(done));
+    done();
+  }
 };
 
-App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
+App::App(Config config, AppDeps deps) : impl_(std::make_unique<Impl>(std::move(config), std::move(deps))) {
   auto& c = impl_->config;
   spdlog::set_level(spdlog::level::from_str(c.log_level));
   api::GatewayOptions options;
@@ -51,42 +80,65 @@ App::App(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
   platform.settings.breaker_minimum = c.breaker_minimum;
   platform.settings.healthy_after = std::chrono::seconds(c.healthy_after_seconds);
   platform.settings.instance = c.instance;
+  auto* impl = impl_.get();
+  impl->listener_set = std::make_unique<ListenerSet>(impl->ioc, impl->state, impl->limits);
+  platform.ports.provide<api::DataPlane>(impl->listener_set.get());
   for (auto& service : api::make_services(platform)) {
-    if (service->name() == "ecs") impl_->ecs = std::static_pointer_cast<api::ecs::EcsProvider>(service);
-    if (service->name() == "logs") impl_->logs = std::static_pointer_cast<api::logs::LogsProvider>(service);
-    impl_->gateway->add(std::move(service));
+    if (service->name() == "ecs") impl->ecs = std::static_pointer_cast<api::ecs::EcsProvider>(service);
+    if (service->name() == "logs") impl->logs = std::static_pointer_cast<api::logs::LogsProvider>(service);
+    impl->gateway->add(std::move(service));
   }
-  impl_->gateway->connect(platform.ports);
-  impl_->dispatcher = std::make_unique<Dispatcher>(impl_->ioc, impl_->gateway);
+  impl->gateway->connect(platform.ports);
+  auto admin = std::make_shared<AdminRoutes>(impl->state, impl->gateway, [impl](std::function<void()> done) {
+    impl->before_reset(std::move(done));
+  });
+  impl->main_handler = std::make_shared<MainRoutes>(admin, std::make_shared<Dispatcher>(impl->state, impl->gateway));
+  // "api": the AWS API (and the admin routes) on another address, e.g. a VPC bridge's gateway.
+  impl->listener_set->register_kind("api", [handler = impl->main_handler](const ListenerContext&) { return handler; });
 }
 
 // The container runtime: Docker client, task runner, leftovers of an earlier run removed, events
 // stream opened. Runtime events hop onto the state strand before the ECS layer sees them.
 void App::start_runtime() {
   auto& c = impl_->config;
-  if (!c.docker) {
+  auto* impl = impl_.get();
+  std::weak_ptr<api::ecs::EcsProvider> ecs = impl->ecs;
+  auto event_sink = [impl, ecs](runtime::TaskEvent event) {
+    impl->post_to_state([ecs, event = std::move(event)] {
+      if (auto provider = ecs.lock()) provider->on_task_event(event);
+    });
+  };
+  if (impl->deps.task_runtime) {
+    impl->task_runtime = impl->deps.task_runtime;
+    impl->task_runtime->set_event_sink(event_sink);
+    impl->platform.ports.provide<runtime::TaskRuntime>(impl->task_runtime);
+    return;
+  }
+  if (!c.docker && !impl->deps.docker) {
     spdlog::warn("running without Docker (--no-docker): tasks stop at once with the reason");
     return;
   }
-  auto client = runtime::CurlDockerClient::create({c.docker_host, {}, {}});
-  if (!client) throw std::runtime_error("bad Docker host: " + client.error().describe());
-  impl_->docker = std::move(client.value());
+  runtime::DockerClient* docker = impl->deps.docker;
+  std::string docker_display = "the injected Docker client";
+  if (!docker) {
+    auto client = runtime::CurlDockerClient::create({c.docker_host, {}, {}});
+    if (!client) throw std::runtime_error("bad Docker host: " + client.error().describe());
+    docker_display = client.value()->endpoint().display;
+    impl->owned_docker = std::move(client.value());
+    docker = impl->owned_docker.get();
+  }
   runtime::TaskRunnerOptions options;
-  options.docker_host = impl_->docker->endpoint().display;
+  options.docker_host = docker_display;
   options.instance = c.instance;
+  options.pause_image = impl->deps.pause_image;
   options.on_warning = [](const std::string& message) { spdlog::warn("runtime: {}", message); };
-  impl_->runner = std::make_unique<runtime::TaskRunner>(*impl_->docker, options);
-  auto* dispatcher = impl_->dispatcher.get();
-  std::weak_ptr<api::ecs::EcsProvider> ecs = impl_->ecs;
-  impl_->runner->set_event_sink([dispatcher, ecs](runtime::TaskEvent event) {
-    dispatcher->post_to_state([ecs, event = std::move(event)] {
-      if (auto provider = ecs.lock()) provider->on_task_event(event);
-    });
-  });
+  impl->runner = std::make_unique<runtime::TaskRunner>(*docker, options);
+  impl->task_runtime = impl->runner.get();
+  impl->runner->set_event_sink(event_sink);
   // awslogs containers' output: appended to CloudWatch Logs on the state strand.
-  std::weak_ptr<api::logs::LogsProvider> logs = impl_->logs;
-  impl_->runner->set_log_sink([dispatcher, logs](runtime::LogBatch batch) {
-    dispatcher->post_to_state([logs, batch = std::move(batch)]() mutable {
+  std::weak_ptr<api::logs::LogsProvider> logs = impl->logs;
+  impl->runner->set_log_sink([impl, logs](runtime::LogBatch batch) {
+    impl->post_to_state([logs, batch = std::move(batch)]() mutable {
       auto provider = logs.lock();
       if (!provider) return;
       std::vector<api::logs::NewEvent> events;
@@ -97,9 +149,9 @@ void App::start_runtime() {
         spdlog::debug("awslogs: log group {} is gone; {} lines dropped", d.group, batch.events.size());
     });
   });
-  impl_->platform.ports.provide<runtime::TaskRuntime>(impl_->runner.get());
-  if (auto locked = impl_->runner->acquire_instance_lock(); !locked) throw std::runtime_error(locked.error().message);
-  if (auto cleaned = impl_->runner->cleanup_leftovers()) {
+  impl->platform.ports.provide<runtime::TaskRuntime>(impl->runner.get());
+  if (auto locked = impl->runner->acquire_instance_lock(); !locked) throw std::runtime_error(locked.error().message);
+  if (auto cleaned = impl->runner->cleanup_leftovers()) {
     const auto& r = cleaned.value();
     if (r.containers + r.networks + r.volumes > 0)
       spdlog::info("removed leftovers of an earlier run: {} containers, {} networks, {} volumes", r.containers,
@@ -107,9 +159,10 @@ void App::start_runtime() {
   } else {
     spdlog::warn("Docker is not answering ({}): tasks fail until it is back", cleaned.error().describe());
   }
-  if (auto pause = impl_->runner->ensure_pause_image(); !pause)
-    spdlog::warn("pause image not ready yet: {}", pause.error().describe());
-  impl_->runner->start();
+  if (options.pause_image.empty())
+    if (auto pause = impl->runner->ensure_pause_image(); !pause)
+      spdlog::warn("pause image not ready yet: {}", pause.error().describe());
+  impl->runner->start();
 }
 
 App::~App() {
@@ -119,15 +172,25 @@ App::~App() {
 
 void App::start() {
   auto& c = impl_->config;
+  auto* impl = impl_.get();
   start_runtime();
   const auto address = net::ip::make_address(c.host);
-  SessionLimits limits{c.body_limit, std::chrono::seconds(c.read_timeout_seconds)};
-  impl_->listener = std::make_shared<Listener>(impl_->ioc, tcp::endpoint{address, c.port}, *impl_->dispatcher, limits);
-  impl_->listener->run();
-  impl_->work.emplace(impl_->ioc.get_executor());
-  impl_->scheduler_timer.emplace(impl_->dispatcher->state_strand());
+  impl->listener = std::make_shared<Listener>(impl->ioc, tcp::endpoint{address, c.port},
+                                              http_sessions(impl->main_handler, impl->limits));
+  impl->listener->run();
+  impl->work.emplace(impl->ioc.get_executor());
+  impl->scheduler_timer.emplace(impl->state);
   schedule_tick();
-  for (int i = 0; i < c.io_threads; ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  {
+    std::lock_guard lock(impl->mutex);
+    impl->running_threads = c.io_threads;
+  }
+  for (int i = 0; i < c.io_threads; ++i)
+    impl->threads.emplace_back([impl] {
+      impl->ioc.run();
+      std::lock_guard lock(impl->mutex);
+      if (--impl->running_threads == 0) impl->threads_done.notify_all();
+    });
   spdlog::info("ecslocal listening on {}:{} (region {}, account {})", c.host, port(), c.region, c.account_id);
 }
 
@@ -135,7 +198,7 @@ void App::start() {
 void App::schedule_tick() {
   impl_->scheduler_timer->expires_after(std::chrono::milliseconds(impl_->config.scheduler_interval_ms));
   impl_->scheduler_timer->async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;  // cancelled: the io_context is stopping
+    if (ec || impl_->stopped) return;  // cancelled: the app is stopping
     const auto now = impl_->gateway->now();
     impl_->platform.timers.run_due(now);  // TODO(server): one real timer armed for the earliest due entry
     impl_->gateway->tick(now);
@@ -153,28 +216,51 @@ void App::install_signal_handlers() {
 }
 
 void App::wait() {
-  for (auto& t : impl_->threads)
+  auto* impl = impl_.get();
+  for (auto& t : impl->threads)
     if (t.joinable()) t.join();
-  impl_->threads.clear();
-  if (impl_->runner) {
+  impl->threads.clear();
+  std::thread watchdog;
+  {
+    std::lock_guard lock(impl->mutex);
+    watchdog = std::move(impl->watchdog);
+  }
+  if (watchdog.joinable()) watchdog.join();
+  if (impl->runner) {
     // After the I/O threads: no request can launch a task any more.
-    impl_->runner->shutdown(!impl_->config.keep_tasks_on_exit);
-    impl_->platform.ports.withdraw<runtime::TaskRuntime>(impl_->runner.get());
+    impl->runner->shutdown(!impl->config.keep_tasks_on_exit);
+    impl->platform.ports.withdraw<runtime::TaskRuntime>(impl->runner.get());
   }
 }
 
+// Shutdown by cancellation: nothing new is accepted, timers and signals are cancelled, idle
+// connections close, requests in flight finish; then the io_context runs out of work and the
+// I/O threads return. A request that outlasts the grace period is cut by ioc.stop().
 void App::stop() {
-  if (impl_->stopped) return;
-  impl_->stopped = true;
-  if (impl_->listener) impl_->listener->stop();
-  if (impl_->signals) {
+  auto* impl = impl_.get();
+  if (impl->stopped.exchange(true)) return;
+  if (impl->listener) impl->listener->stop();
+  if (impl->signals) {
     boost::system::error_code ec;
-    impl_->signals->cancel(ec);
+    impl->signals->cancel(ec);
   }
-  impl_->work.reset();
-  impl_->ioc.stop();
+  net::post(impl->state, [impl] {
+    impl->listener_set->close_all();
+    if (impl->scheduler_timer) impl->scheduler_timer->cancel();
+  });
+  impl->work.reset();
+  impl->ioc.stop();
 }
 
 uint16_t App::port() const { return impl_->listener ? impl_->listener->port() : 0; }
+
+void App::post_to_state(std::function<void()> fn) { impl_->post_to_state(std::move(fn)); }
+
+api::DataPlane& App::data_plane() { return *impl_->listener_set; }
+
+void App::register_listener_kind(const std::string& kind,
+                                 std::function<std::shared_ptr<HttpHandler>(const ListenerContext&)> factory) {
+  impl_->listener_set->register_kind(kind, std::move(factory));
+}
 
 }  // namespace ecslocal::server

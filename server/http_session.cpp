@@ -4,8 +4,8 @@
 
 namespace ecslocal::server {
 
-HttpSession::HttpSession(tcp::socket&& socket, Dispatcher& dispatcher, SessionLimits limits)
-    : stream_(std::move(socket)), dispatcher_(dispatcher), limits_(limits) {}
+HttpSession::HttpSession(tcp::socket&& socket, std::shared_ptr<HttpHandler> handler, SessionLimits limits)
+    : stream_(std::move(socket)), handler_(std::move(handler)), limits_(limits) {}
 
 void HttpSession::run() {
   net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
@@ -30,7 +30,7 @@ void HttpSession::on_read(beast::error_code ec, size_t) {
   }
   stream_.expires_never();
   auto self = shared_from_this();
-  dispatcher_.dispatch(parser_->release(), [self](HttpResponse response) {
+  handler_->handle(parser_->release(), [self](HttpResponse response) {
     // Back to this connection's strand to write.
     net::post(self->stream_.get_executor(), [self, r = std::move(response)]() mutable { self->send(std::move(r)); });
   });

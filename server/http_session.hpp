@@ -1,10 +1,11 @@
 #pragma once
-// One HTTP/1.1 connection: read (body limit, timeout) → dispatch → write → read again.
+// One HTTP/1.1 connection: read (body limit, timeout) → handler → write → read again.
 // Requests on a connection are answered in order, so pipelined clients are safe.
+#include <chrono>
 #include <memory>
 #include <optional>
 
-#include "server/dispatcher.hpp"
+#include "server/http_handler.hpp"
 #include "server/net.hpp"
 
 namespace ecslocal::server {
@@ -16,7 +17,7 @@ struct SessionLimits {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket&& socket, Dispatcher& dispatcher, SessionLimits limits);
+  HttpSession(tcp::socket&& socket, std::shared_ptr<HttpHandler> handler, SessionLimits limits);
   void run();
 
  private:
@@ -31,8 +32,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<HttpResponse> response_;
-  Dispatcher& dispatcher_;
+  std::shared_ptr<HttpHandler> handler_;
   SessionLimits limits_;
 };
+
+// A factory for Listener: every accepted connection becomes an HttpSession on `handler`.
+inline auto http_sessions(std::shared_ptr<HttpHandler> handler, SessionLimits limits) {
+  return [handler = std::move(handler), limits](tcp::socket socket) {
+    std::make_shared<HttpSession>(std::move(socket), handler, limits)->run();
+  };
+}
 
 }  // namespace ecslocal::server

@@ -4,8 +4,11 @@
 
 namespace ecslocal::server {
 
-Listener::Listener(net::io_context& ioc, const tcp::endpoint& endpoint, Dispatcher& dispatcher, SessionLimits limits)
-    : ioc_(ioc), acceptor_(net::make_strand(ioc)), dispatcher_(dispatcher), limits_(limits) {
+Listener::Listener(net::io_context& ioc, const tcp::endpoint& endpoint, SessionFactory factory,
+                   std::optional<net::any_io_executor> acceptor_executor)
+    : ioc_(ioc),
+      acceptor_(acceptor_executor ? *acceptor_executor : net::any_io_executor(net::make_strand(ioc))),
+      factory_(std::move(factory)) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);  // throws boost::system::system_error
@@ -13,11 +16,17 @@ Listener::Listener(net::io_context& ioc, const tcp::endpoint& endpoint, Dispatch
   port_ = acceptor_.local_endpoint().port();
 }
 
+void Listener::run() {
+  net::dispatch(acceptor_.get_executor(), [self = shared_from_this()] { self->do_accept(); });
+}
+
 void Listener::stop() {
-  net::post(acceptor_.get_executor(), [self = shared_from_this()] {
-    beast::error_code ec;
-    self->acceptor_.close(ec);
-  });
+  net::post(acceptor_.get_executor(), [self = shared_from_this()] { self->stop_now(); });
+}
+
+void Listener::stop_now() {
+  beast::error_code ec;
+  acceptor_.close(ec);
 }
 
 void Listener::do_accept() {
@@ -30,7 +39,7 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
     spdlog::warn("accept failed: {}", ec.message());
   } else {
     socket.set_option(tcp::no_delay(true), ec);
-    std::make_shared<HttpSession>(std::move(socket), dispatcher_, limits_)->run();
+    factory_(std::move(socket));
   }
   if (acceptor_.is_open()) do_accept();
 }

@@ -13,3 +13,8 @@ using tcp = boost::asio::ip::tcp;
 using HttpRequest = http::request<http::string_body>;
 using HttpResponse = http::response<http::string_body>;
 }  // namespace ecslocal::server
+
+namespace ecslocal::server {
+// The state strand: every api call (handlers, lifecycle, runtime events) runs there, one at a time.
+using StateStrand = boost::asio::strand<boost::asio::io_context::executor_type>;
+}  // namespace ecslocal::server

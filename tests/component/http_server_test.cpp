@@ -10,6 +10,9 @@ namespace {
 
 class HttpServer : public ServerFixture {};
 
+const std::string kAuth111 =
+    "AWS4-HMAC-SHA256 Credential=111122223333/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=00";
+
 TEST_F(HttpServer, HealthAnswersJson) {
   Connection c(port());
   auto res = c.request(http::verb::get, "/_ecslocal/health", "");
@@ -121,6 +124,42 @@ TEST_F(HttpServer, ResetRouteAnswers) {
   auto res = c.request(http::verb::post, "/_ecslocal/reset", "");
   EXPECT_EQ(res.result_int(), 200);
   EXPECT_EQ(body_of(res)["reset"], true);
+}
+
+TEST_F(HttpServer, StateRouteShowsEveryServicesView) {
+  Connection c(port());
+  ASSERT_EQ(c.aws("CreateCluster", {{"clusterName", "viewed"}}, kAuth111).result_int(), 200);
+  auto res = c.request(http::verb::get, "/_ecslocal/state", "");
+  ASSERT_EQ(res.result_int(), 200);
+  EXPECT_EQ(res[http::field::content_type], "application/json");
+  auto state = body_of(res);
+  for (const char* service : {"ecs", "logs", "ec2", "iam", "sts"}) EXPECT_TRUE(state.contains(service)) << service;
+  ASSERT_EQ(state["ecs"].size(), 1u) << state["ecs"];
+  EXPECT_EQ(state["ecs"][0]["account"], "111122223333");
+  EXPECT_EQ(state["ecs"][0]["clusters"][0]["clusterName"], "viewed");
+
+  // ?account= narrows the view.
+  auto other = body_of(c.request(http::verb::get, "/_ecslocal/state?account=999988887777", ""));
+  EXPECT_TRUE(other["ecs"].empty()) << other["ecs"];
+  auto same = body_of(c.request(http::verb::get, "/_ecslocal/state?account=111122223333&region=us-east-1", ""));
+  EXPECT_EQ(same["ecs"].size(), 1u);
+}
+
+TEST_F(HttpServer, AdminRoutesWithTheWrongMethodAre405) {
+  Connection c(port());
+  auto res = c.request(http::verb::get, "/_ecslocal/reset", "");
+  EXPECT_EQ(res.result_int(), 405);
+  EXPECT_EQ(res[http::field::allow], "POST");
+  EXPECT_EQ(c.request(http::verb::post, "/_ecslocal/state", "").result_int(), 405);
+  EXPECT_EQ(c.request(http::verb::get, "/_ecslocal/health?x=1", "").result_int(), 200);
+}
+
+TEST_F(HttpServer, ResetClearsTheState) {
+  Connection c(port());
+  ASSERT_EQ(c.aws("CreateCluster", {{"clusterName", "gone"}}).result_int(), 200);
+  ASSERT_EQ(c.request(http::verb::post, "/_ecslocal/reset", "").result_int(), 200);
+  EXPECT_TRUE(body_of(c.request(http::verb::get, "/_ecslocal/state", ""))["ecs"].empty());
+  EXPECT_TRUE(body_of(c.aws("ListClusters", nlohmann::json::object()))["clusterArns"].empty());
 }
 
 class LimitedServer : public ServerFixture {

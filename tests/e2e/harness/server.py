@@ -81,7 +81,8 @@ class EcslocalServer:
 
     def reset(self) -> None:
         req = urllib.request.Request(self.endpoint + "/_ecslocal/reset", data=b"", method="POST")
-        with urllib.request.urlopen(req, timeout=5) as r:
+        # Reset answers once every task's containers are stopped and removed (stop timeouts).
+        with urllib.request.urlopen(req, timeout=120) as r:
             if r.status != 200:
                 raise ServerError(f"reset answered HTTP {r.status}")
 

@@ -1,0 +1,48 @@
+#pragma once
+// ecslocal's own routes, under /_ecslocal/:
+//   GET  /_ecslocal/health  {"status":"running","version":...,"services":[...]}
+//   POST /_ecslocal/reset   stops what the instance runs (containers, data-plane listeners), then
+//                           forgets every service's state, then answers {"reset":true}
+//   GET  /_ecslocal/state   every service's state_view as one document; ?account=&region= narrow it
+// State is read and changed on the state strand only.
+#include <functional>
+#include <memory>
+
+#include "api/gateway.hpp"
+#include "server/http_handler.hpp"
+
+namespace ecslocal::server {
+
+class AdminRoutes : public HttpHandler {
+ public:
+  // Stops what the state stands for outside the process; calls `done` (from any thread) once
+  // that is finished. Called on the state strand. Null: nothing runs outside.
+  using BeforeReset = std::function<void(std::function<void()> done)>;
+
+  AdminRoutes(StateStrand& state, std::shared_ptr<api::Gateway> gateway, BeforeReset before_reset = {});
+  void handle(HttpRequest request, Respond respond) override;
+
+ private:
+  void reset(HttpRequest request, Respond respond);
+
+  StateStrand& state_;
+  std::shared_ptr<api::Gateway> gateway_;
+  BeforeReset before_reset_;
+};
+
+// Sends /_ecslocal/... to `admin` and everything else to `api`.
+class MainRoutes : public HttpHandler {
+ public:
+  MainRoutes(std::shared_ptr<HttpHandler> admin, std::shared_ptr<HttpHandler> api)
+      : admin_(std::move(admin)), api_(std::move(api)) {}
+  void handle(HttpRequest request, Respond respond) override { pick(request).handle(std::move(request), std::move(respond)); }
+  std::shared_ptr<WebSocketHandler> upgrade(const HttpRequest& request) override { return pick(request).upgrade(request); }
+
+ private:
+  HttpHandler& pick(const HttpRequest& request) const {
+    return target_path(request.target()).substr(0, 11) == "/_ecslocal/" ? *admin_ : *api_;
+  }
+  std::shared_ptr<HttpHandler> admin_, api_;
+};
+
+}  // namespace ecslocal::server
