@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/ecs/provider.hpp"
+#include "api/elbv2/provider.hpp"
 #include "api/gateway.hpp"
 #include "api/logs/provider.hpp"
 #include "api/platform.hpp"
@@ -17,6 +18,7 @@
 #include "runtime/task_runner.hpp"
 #include "server/admin_routes.hpp"
 #include "server/dispatcher.hpp"
+#include "server/elb/elb_server.hpp"
 #include "server/listener.hpp"
 #include "server/listener_set.hpp"
 
@@ -38,6 +40,7 @@ struct App::Impl {
   SessionLimits limits;
   std::shared_ptr<HttpHandler> main_handler;  // what the main port (and "api" listeners) serve
   std::unique_ptr<ListenerSet> listener_set;   // the DataPlane port
+  std::unique_ptr<elb::ElbServer> elb;         // load balancers' listeners and health probes
   std::shared_ptr<Listener> listener;
   std::optional<net::signal_set> signals;
   std::optional<net::steady_timer> scheduler_timer;  // on the state strand
@@ -86,6 +89,11 @@ App::App(Config config, AppDeps deps) : impl_(std::make_unique<Impl>(std::move(c
   for (auto& service : api::make_services(platform)) {
     if (service->name() == "ecs") impl->ecs = std::static_pointer_cast<api::ecs::EcsProvider>(service);
     if (service->name() == "logs") impl->logs = std::static_pointer_cast<api::logs::LogsProvider>(service);
+    if (service->name() == "elbv2") {
+      impl->elb = std::make_unique<elb::ElbServer>(impl->ioc.get_executor(),
+                                                   [impl](std::function<void()> fn) { impl->post_to_state(std::move(fn)); });
+      impl->elb->attach(platform.ports, *std::static_pointer_cast<api::elbv2::ElbProvider>(service));
+    }
     impl->gateway->add(std::move(service));
   }
   impl->gateway->connect(platform.ports);
@@ -246,6 +254,7 @@ void App::stop() {
   }
   net::post(impl->state, [impl] {
     impl->listener_set->close_all();
+    if (impl->elb) impl->elb->detach(impl->platform.ports);
     if (impl->scheduler_timer) impl->scheduler_timer->cancel();
   });
   impl->work.reset();
