@@ -170,7 +170,9 @@ def test_a_task_in_a_created_vpc_serves_http_on_its_own_bridge(aws, ec2, ecs):
     assert bridge["IPAM"]["Config"][0]["Subnet"] == VPC_CIDR
     assert bridge["Labels"]["ecslocal.managed"] == "true"
     assert bridge["Labels"]["ecslocal.vpc"] == vpc_id
-    assert bridge["Labels"].get("ecslocal.instance")
+    # Shared, not owned: any ecslocal on the daemon may use a network of that name; the last user removes it.
+    assert bridge["Labels"].get("ecslocal.shared") == "true"
+    assert "ecslocal.instance" not in bridge["Labels"]
 
     eni = ec2.describe_network_interfaces(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["NetworkInterfaces"]
     assert [e["PrivateIpAddress"] for e in eni] == [address]

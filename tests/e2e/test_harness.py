@@ -173,6 +173,7 @@ def test_health_and_reset(server, ecs):
 
 def test_a_second_server_starts_and_stops_cleanly(tmp_path, server):
     other = EcslocalServer(server.binary, tmp_path / "second.log")
+    other.instance = f"{server.instance}-second"  # one instance name per process: a second would be refused
     other.start()
     try:
         assert other.port != server.port

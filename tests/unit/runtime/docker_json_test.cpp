@@ -82,6 +82,18 @@ TEST(DockerJson, AMinimalSpecLeavesDockersDefaults) {
   EXPECT_EQ(docker_json::container_create_body(spec)["Cmd"], Json::array());
 }
 
+TEST(DockerJson, AnAttachableStdinAndAutoRemove) {
+  ContainerCreateSpec spec;
+  spec.image = "ecslocal/pause:x";
+  spec.open_stdin = true;
+  spec.stdin_once = true;
+  spec.auto_remove = true;
+  Json body = docker_json::container_create_body(spec);
+  EXPECT_EQ(body["OpenStdin"], true);
+  EXPECT_EQ(body["StdinOnce"], true);
+  EXPECT_EQ(body["HostConfig"]["AutoRemove"], true);
+}
+
 // Recorded from Docker 20.10 (trimmed): a running container on a user network with a fixed IP
 // and a published port.
 const char* recorded_inspect = R"({"Id": "14d907f039ef5adc3c29f8b22d06b31fd1c880003d867f3b14dbcc06c3e0adc1",
