@@ -16,6 +16,7 @@
 #include "runtime/curl_docker_client.hpp"
 #include "runtime/task_runner.hpp"
 #include "server/admin_routes.hpp"
+#include "server/cors.hpp"
 #include "server/dispatcher.hpp"
 #include "server/listener.hpp"
 #include "server/listener_set.hpp"
@@ -92,7 +93,8 @@ App::App(Config config, AppDeps deps) : impl_(std::make_unique<Impl>(std::move(c
   auto admin = std::make_shared<AdminRoutes>(impl->state, impl->gateway, [impl](std::function<void()> done) {
     impl->before_reset(std::move(done));
   });
-  impl->main_handler = std::make_shared<MainRoutes>(admin, std::make_shared<Dispatcher>(impl->state, impl->gateway));
+  auto routes = std::make_shared<MainRoutes>(admin, std::make_shared<Dispatcher>(impl->state, impl->gateway));
+  impl->main_handler = std::make_shared<CorsHandler>(routes, CorsPolicy::from_list(c.cors_origins));
   // "api": the AWS API (and the admin routes) on another address, e.g. a VPC bridge's gateway.
   impl->listener_set->register_kind("api", [handler = impl->main_handler](const ListenerContext&) { return handler; });
 }
