@@ -17,6 +17,7 @@
 #include "runtime/curl_docker_client.hpp"
 #include "runtime/task_runner.hpp"
 #include "server/admin_routes.hpp"
+#include "server/cors.hpp"
 #include "server/dispatcher.hpp"
 #include "server/elb/elb_server.hpp"
 #include "server/listener.hpp"
@@ -38,6 +39,7 @@ struct App::Impl {
   runtime::TaskRuntime* task_runtime = nullptr;  // the runner, or the injected runtime
   StateStrand state;  // every api call runs here
   SessionLimits limits;
+  std::shared_ptr<SessionRegistry> sessions = std::make_shared<SessionRegistry>();
   std::shared_ptr<HttpHandler> main_handler;  // what the main port (and "api" listeners) serve
   std::unique_ptr<ListenerSet> listener_set;   // the DataPlane port
   std::unique_ptr<elb::ElbServer> elb;         // load balancers' listeners and health probes
@@ -84,7 +86,7 @@ App::App(Config config, AppDeps deps) : impl_(std::make_unique<Impl>(std::move(c
   platform.settings.healthy_after = std::chrono::seconds(c.healthy_after_seconds);
   platform.settings.instance = c.instance;
   auto* impl = impl_.get();
-  impl->listener_set = std::make_unique<ListenerSet>(impl->ioc, impl->state, impl->limits);
+  impl->listener_set = std::make_unique<ListenerSet>(impl->ioc, impl->state, impl->limits, impl->sessions);
   platform.ports.provide<api::DataPlane>(impl->listener_set.get());
   for (auto& service : api::make_services(platform)) {
     if (service->name() == "ecs") impl->ecs = std::static_pointer_cast<api::ecs::EcsProvider>(service);
@@ -100,7 +102,8 @@ App::App(Config config, AppDeps deps) : impl_(std::make_unique<Impl>(std::move(c
   auto admin = std::make_shared<AdminRoutes>(impl->state, impl->gateway, [impl](std::function<void()> done) {
     impl->before_reset(std::move(done));
   });
-  impl->main_handler = std::make_shared<MainRoutes>(admin, std::make_shared<Dispatcher>(impl->state, impl->gateway));
+  auto routes = std::make_shared<MainRoutes>(admin, std::make_shared<Dispatcher>(impl->state, impl->gateway));
+  impl->main_handler = std::make_shared<CorsHandler>(routes, CorsPolicy::from_list(c.cors_origins));
   // "api": the AWS API (and the admin routes) on another address, e.g. a VPC bridge's gateway.
   impl->listener_set->register_kind("api", [handler = impl->main_handler](const ListenerContext&) { return handler; });
 }
@@ -184,7 +187,7 @@ void App::start() {
   start_runtime();
   const auto address = net::ip::make_address(c.host);
   impl->listener = std::make_shared<Listener>(impl->ioc, tcp::endpoint{address, c.port},
-                                              http_sessions(impl->main_handler, impl->limits));
+                                              http_sessions(impl->main_handler, impl->limits, impl->sessions));
   impl->listener->run();
   impl->work.emplace(impl->ioc.get_executor());
   impl->scheduler_timer.emplace(impl->state);
@@ -257,8 +260,16 @@ void App::stop() {
     if (impl->elb) impl->elb->detach(impl->platform.ports);
     if (impl->scheduler_timer) impl->scheduler_timer->cancel();
   });
+  impl->sessions->shut_down_all();
   impl->work.reset();
-  impl->ioc.stop();
+  const auto grace = std::chrono::milliseconds(impl->config.shutdown_grace_ms);
+  std::lock_guard lock(impl->mutex);
+  impl->watchdog = std::thread([impl, grace] {
+    std::unique_lock lock(impl->mutex);
+    if (impl->threads_done.wait_for(lock, grace, [impl] { return impl->running_threads == 0; })) return;
+    spdlog::warn("shutdown: requests still in flight after {} ms; ending them", grace.count());
+    impl->ioc.stop();
+  });
 }
 
 uint16_t App::port() const { return impl_->listener ? impl_->listener->port() : 0; }

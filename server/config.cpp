@@ -50,6 +50,14 @@ bool parse_config(int argc, char** argv, Config& config, int& exit_code) {
                  "Name of this ecslocal on the Docker daemon: start-up cleanup only removes what an earlier "
                  "run of the same name left")
       ->envname("ECSLOCAL_INSTANCE")->capture_default_str();
+  app.add_option("--cors-origins", config.cors_origins,
+                 "Browser origins allowed besides pages on localhost, 127.0.0.1 and [::1]: a comma list of "
+                 "origins (https://console.example.com), scheme://host:* for any port, or * for every origin; "
+                 "requests from other origins get 403")
+      ->envname("ECSLOCAL_CORS_ORIGINS");
+  app.add_option("--shutdown-grace", config.shutdown_grace_ms,
+                 "Milliseconds requests in flight may take to finish at shutdown")
+      ->envname("ECSLOCAL_SHUTDOWN_GRACE")->capture_default_str()->check(CLI::Range(0, 600000));
   try {
     app.parse(argc, argv);
     config.docker = !no_docker;

@@ -23,6 +23,8 @@ struct Config {
   int breaker_minimum = 3;            // circuit breaker threshold floor
   int healthy_after_seconds = 3;      // a RUNNING task without health checks counts as healthy after this
   std::string instance = "default";   // label value scoping start-up cleanup to this instance
+  std::string cors_origins;           // origins allowed besides loopback pages (comma list, "*": any)
+  int shutdown_grace_ms = 3000;       // how long requests in flight may take to finish at shutdown
 };
 
 // Parses argv and the environment. Returns false and sets `exit_code` when the program should

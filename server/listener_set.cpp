@@ -22,8 +22,9 @@ std::string bind_error(const boost::system::error_code& ec, const std::string& a
 
 }  // namespace
 
-ListenerSet::ListenerSet(net::io_context& ioc, StateStrand& state, SessionLimits limits)
-    : ioc_(ioc), state_(state), limits_(limits) {}
+ListenerSet::ListenerSet(net::io_context& ioc, StateStrand& state, SessionLimits limits,
+                         std::shared_ptr<SessionRegistry> sessions)
+    : ioc_(ioc), state_(state), limits_(limits), sessions_(std::move(sessions)) {}
 
 ListenerSet::~ListenerSet() {
   for (auto& [id, entry] : open_) entry.listener->stop_now();
@@ -47,7 +48,7 @@ api::ListenerResult ListenerSet::open(const api::ListenerRequest& request) {
   if (!handler) return refused("listener kind \"" + request.kind + "\" made no handler");
   std::shared_ptr<Listener> listener;
   try {
-    listener = std::make_shared<Listener>(ioc_, tcp::endpoint{address, request.port}, http_sessions(handler, limits_),
+    listener = std::make_shared<Listener>(ioc_, tcp::endpoint{address, request.port}, http_sessions(handler, limits_, sessions_),
                                           net::any_io_executor(state_));
   } catch (const boost::system::system_error& e) {
     return refused(bind_error(e.code(), request.address, request.port));

@@ -49,7 +49,8 @@ using HandlerFactory = std::function<std::shared_ptr<HttpHandler>(const Listener
 
 class ListenerSet : public api::DataPlane {
  public:
-  ListenerSet(net::io_context& ioc, StateStrand& state, SessionLimits limits);
+  ListenerSet(net::io_context& ioc, StateStrand& state, SessionLimits limits,
+              std::shared_ptr<SessionRegistry> sessions = nullptr);
   ~ListenerSet() override;
 
   // Before any open(); a kind registered twice keeps the last factory.
@@ -72,6 +73,7 @@ class ListenerSet : public api::DataPlane {
   net::io_context& ioc_;
   StateStrand& state_;
   SessionLimits limits_;
+  std::shared_ptr<SessionRegistry> sessions_;
   std::map<std::string, HandlerFactory> kinds_;
   std::map<std::string, Open> open_;
 };

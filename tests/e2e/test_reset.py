@@ -1,6 +1,6 @@
 """POST /_ecslocal/reset against real containers: it stops and removes what the instance runs
 before it forgets the state, and answers only then; GET /_ecslocal/state shows the state, empty
-after the reset."""
+after the reset; CORS preflights of a browser SDK."""
 
 from __future__ import annotations
 
@@ -79,3 +79,26 @@ def test_reset_stops_and_removes_running_tasks_before_it_answers(server, ecs, ne
 def test_reset_with_nothing_running_answers_at_once(server):
     assert reset(server) == {"reset": True}
     assert state(server)["ecs"] == []
+def preflight(server, origin: str) -> tuple[int, dict]:
+    req = urllib.request.Request(server.endpoint + "/", method="OPTIONS", headers={
+        "Origin": origin, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type,x-amz-date,x-amz-target,x-amz-user-agent"})
+    try:
+        with urllib.request.urlopen(req, timeout=5) as reply:
+            return reply.status, {k.lower(): v for k, v in reply.headers.items()}
+    except urllib.error.HTTPError as e:
+        return e.code, {k.lower(): v for k, v in e.headers.items()}
+
+
+def test_cors_preflight_from_a_loopback_page_is_allowed(server):
+    status, headers = preflight(server, "http://localhost:5173")
+    assert status == 204
+    assert headers["access-control-allow-origin"] == "http://localhost:5173"
+    allowed = {h.strip() for h in headers["access-control-allow-headers"].split(",")}
+    assert {"authorization", "content-type", "x-amz-date", "x-amz-target", "x-amz-user-agent"} <= allowed
+    assert "POST" in headers["access-control-allow-methods"]
+
+
+def test_cors_preflight_from_another_origin_is_refused(server):
+    status, _ = preflight(server, "https://evil.example")
+    assert status == 403
