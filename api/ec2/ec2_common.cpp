@@ -31,27 +31,6 @@ std::vector<Filter> read_filters(const Json& input, const std::vector<std::strin
   return out;
 }
 
-bool wildcard_match(const std::string& pattern, const std::string& text) {
-  // Iterative glob with backtracking to the last `*`.
-  size_t p = 0, t = 0, star = std::string::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (star != std::string::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
-
 bool filter_matches(const Filter& filter, const std::vector<std::string>& candidates) {
   for (const auto& value : filter.values)
     for (const auto& candidate : candidates)

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "api/common/wildcard.hpp"
 #include "api/service.hpp"
 #include "api/vpc/vpc_registry.hpp"
 
@@ -22,7 +23,7 @@ struct Filter {
 std::vector<Filter> read_filters(const Json& input, const std::vector<std::string>& known);
 
 // AWS's wildcard match (`*` any run, `?` one character); case-sensitive.
-bool wildcard_match(const std::string& pattern, const std::string& text);
+using api::wildcard_match;
 
 // True when some value of the filter matches one of `candidates`.
 bool filter_matches(const Filter& filter, const std::vector<std::string>& candidates);

@@ -1,5 +1,7 @@
 #include "api/elbv2/routing.hpp"
 
+#include "api/common/wildcard.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -162,28 +164,6 @@ std::shared_ptr<const ListenerRoutes> routing_config(const ElbState& state, cons
       if (const TargetGroup* g = state.find_target_group(arn); g && !out->groups.count(arn))
         out->groups.emplace(arn, group_routes(state, *g, now, registration_step));
   return out;
-}
-
-bool wildcard_match(const std::string& pattern, const std::string& text, bool nocase) {
-  // Iterative glob with backtracking to the last '*'.
-  size_t p = 0, t = 0, star = std::string::npos, mark = 0;
-  auto eq = [&](char a, char b) { return nocase ? lower(a) == lower(b) : a == b; };
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || (pattern[p] != '*' && eq(pattern[p], text[t])))) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (star != std::string::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
 }
 
 bool condition_matches(const RouteCondition& c, const RequestFacts& r) {

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/common/wildcard.hpp"
 #include "api/elbv2/model.hpp"
 #include "api/ports/data_plane.hpp"
 
@@ -72,7 +73,7 @@ struct RequestFacts {
 };
 
 // ALB wildcards: '*' any run of characters, '?' exactly one. `nocase`: host headers.
-bool wildcard_match(const std::string& pattern, const std::string& text, bool nocase);
+using api::wildcard_match;
 bool condition_matches(const RouteCondition& condition, const RequestFacts& request);
 // The first rule whose conditions all match (the default rule matches everything); null when
 // the listener has no rules.

@@ -19,10 +19,12 @@ IMAGE = "ecslocal-test/busybox:latest"
 
 
 def containers_of(instance: str) -> list[str]:
-    """Every container (running or not) that carries this ecslocal instance's label."""
-    out = subprocess.run([DOCKER, "ps", "-aq", "--filter", f"label=ecslocal.instance={instance}"],
+    """Every container (running or not) that carries this ecslocal instance's label, but its
+    instance lock (ecslocal.role=lock), which lives as long as the process and outlasts a reset."""
+    out = subprocess.run([DOCKER, "ps", "-a", "--filter", f"label=ecslocal.instance={instance}",
+                          "--format", '{{.ID}} {{.Label "ecslocal.role"}}'],
                          check=True, capture_output=True, text=True).stdout
-    return out.split()
+    return [line.split()[0] for line in out.splitlines() if line.split()[1:] != ["lock"]]
 
 
 def state(server) -> dict:
