@@ -49,10 +49,15 @@ void AdminRoutes::handle(HttpRequest request, Respond respond) {
 // the reply: a client that sees the reply sees nothing left of the instance.
 void AdminRoutes::reset(HttpRequest request, Respond respond) {
   auto req = std::make_shared<HttpRequest>(std::move(request));
-  auto finish = [this, req, respond = std::move(respond)] {
+  auto finish = [this, req, respond = std::move(respond)]() mutable {
     gateway_->reset();
     spdlog::info("state reset");
-    respond(json_reply(*req, 200, api::Json{{"reset", true}}));
+    auto reply = [req, respond = std::move(respond)] { respond(json_reply(*req, 200, api::Json{{"reset", true}})); };
+    if (!before_reset_) return reply();
+    // A request served while the runtime was stopping may have launched a task that the state
+    // no longer knows: stop whatever the runtime still runs (on the strand, right after the
+    // clear, nothing else has launched since), and answer once that is gone too.
+    before_reset_(std::move(reply));
   };
   net::post(state_, [this, finish = std::move(finish)]() mutable {
     if (!before_reset_) return finish();

@@ -19,6 +19,7 @@ class HeldRuntime : public FakeTaskRuntime {
   void stop_all(std::function<void()> done) override {
     std::lock_guard lock(mutex_);
     ++stop_all_calls;
+    launches_at_stop_all.push_back(launches.size());
     held_ = std::move(done);
     cv_.notify_all();
   }
@@ -37,6 +38,7 @@ class HeldRuntime : public FakeTaskRuntime {
     }
     if (done) done();
   }
+  std::vector<size_t> launches_at_stop_all;  // how many tasks had been launched at each stop_all
 
  private:
   std::mutex mutex_;
@@ -103,7 +105,20 @@ TEST_F(AppWithRuntime, ResetStopsEveryTaskBeforeItClearsTheStateAndAnswersAfter)
   EXPECT_EQ(reply.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
   EXPECT_EQ(body_of(c.aws("ListTasks", nlohmann::json::object()))["taskArns"].size(), 1u);
 
-  runtime.release();  // the runtime reports every task gone
+  // A RunTask served while the runtime is stopping: its task must not outlive the reset.
+  ASSERT_EQ(c.aws("RunTask", {{"taskDefinition", "held"},
+                              {"launchType", "FARGATE"},
+                              {"networkConfiguration", {{"awsvpcConfiguration", {{"subnets", {subnet}}}}}}})
+                .result_int(),
+            200);
+  ASSERT_EQ(runtime.launches.size(), 2u);
+  runtime.release();  // the runtime reports every task it knew of gone
+  // The state is cleared, and the runtime is asked again: the task launched meanwhile goes too.
+  ASSERT_TRUE(runtime.wait_for_stop_all()) << "reset did not stop what was launched while it waited";
+  EXPECT_EQ(runtime.stop_all_calls, 2);
+  EXPECT_EQ(runtime.launches_at_stop_all, (std::vector<size_t>{1, 2}));
+  EXPECT_EQ(reply.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
+  runtime.release();
   auto res = reply.get();
   EXPECT_EQ(res.result_int(), 200);
   EXPECT_EQ(body_of(res)["reset"], true);
