@@ -1,5 +1,8 @@
 #include "runtime/docker_networks.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -9,6 +12,10 @@
 #include "runtime/labels.hpp"
 
 namespace ecslocal::runtime {
+
+namespace {
+constexpr int kNetworkAttempts = 6;  // waits 50+100+...+250 ms = 0.75 s at the most
+}  // namespace
 
 namespace {
 
@@ -53,13 +60,24 @@ DockerResult<std::string> DockerNetworks::ensure(const NetworkRequest& request) 
   spec.gateway = request.gateway;
   spec.labels = request.labels;
   spec.labels[std::string(labels::managed)] = std::string(labels::managed_value);
-  auto created = docker_.create_network(spec);
-  if (created) return created;
-  // Someone else made it between our inspect and our create (409, or an overlapping pool when
-  // Docker's duplicate check lost the race): use theirs when it is there now.
-  auto again = docker_.inspect_network(request.name);
-  if (again) return adopt(*again, request);
-  return created.error();
+  // Another ecslocal may make or remove the same shared network at the same moment (the last
+  // user removes it): a create can then fail with 409 or "Pool overlaps" (Docker frees a removed
+  // network's pool a little after its name) while the inspect that follows finds nothing. Try
+  // again a bounded number of times, a little later each time, before giving up.
+  DockerError last = docker_error(DockerErrorKind::conflict, "the Docker network " + request.name + " could not be made");
+  for (int attempt = 0; attempt < kNetworkAttempts; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+    auto created = docker_.create_network(spec);
+    if (created) return created;
+    last = created.error();
+    // Someone else made it between our inspect and our create: use theirs when it is there now.
+    auto again = docker_.inspect_network(request.name);
+    if (again) return adopt(*again, request);
+    if (again.error().kind != DockerErrorKind::not_found) return again.error();
+    if (created.error().kind != DockerErrorKind::conflict && created.error().message.find("overlap") == std::string::npos)
+      return created.error();
+  }
+  return last;
 }
 
 bool DockerNetworks::remove_if_unused(const std::string& name, const std::vector<std::string>& label_filters) {

@@ -235,19 +235,26 @@ bool TaskRunner::ManagedTask::start_pause(ContainerCreateSpec pause) {
   };
   const TaskNetworkSpec& net = spec_.network;
   std::set<std::string> tried;
-  bool network_again = !net.network.empty();
+  // The shared network can go with its last user in another process between our ensure() and
+  // the pause container's create or start: make it again, a bounded number of times.
+  int network_retries = net.network.empty() ? 0 : 3;
+  auto network_gone = [&](const DockerError& error) {
+    return network_retries > 0 && error.kind == DockerErrorKind::not_found &&
+           error.message.find("network") != std::string::npos;
+  };
+  auto remake_network = [&]() -> bool {
+    --network_retries;
+    auto network = runner_.networks_.ensure(runner_.network_request(net));
+    if (network) return true;
+    return fail(runner_.failure_reason("ResourceInitializationError: cannot create the network " + net.network,
+                                       network.error()));
+  };
   std::string id;
   for (int attempt = 0;; ++attempt) {
     if (!proceed(true)) return false;
     auto created = create_replacing(docker_, pause.name, [&] { return docker_.create_container(pause); });
-    if (!created && created.error().kind == DockerErrorKind::not_found && network_again) {
-      // The shared network went with its last user in another process: make it again, once.
-      network_again = false;
-      auto network = runner_.networks_.ensure(runner_.network_request(net));
-      if (!network) {
-        return fail(runner_.failure_reason("ResourceInitializationError: cannot create the network " + net.network,
-                                           network.error()));
-      }
+    if (!created && created.error().kind == DockerErrorKind::not_found && network_retries > 0) {
+      if (!remake_network()) return false;
       continue;
     }
     if (!created) return fail(reason("create", created.error()));
@@ -257,6 +264,13 @@ bool TaskRunner::ManagedTask::start_pause(ContainerCreateSpec pause) {
     if (!proceed(true)) return false;
     auto started = docker_.start_container(id);
     if (started) break;
+    if (network_gone(started.error())) {
+      docker_.remove_container(id, RemoveOptions{true, true});
+      runner_.unindex_id(id);
+      pause_id_.clear();
+      if (!remake_network()) return false;
+      continue;
+    }
     bool retry = pause.endpoint && !pause.endpoint->ipv4_address.empty() && address_taken(started.error()) &&
                  attempt + 1 < address_attempts;
     if (!retry) return fail(reason("start", started.error()));

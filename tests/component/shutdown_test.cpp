@@ -15,10 +15,18 @@ namespace {
 
 class HeldStopAll : public FakeTaskRuntime {
  public:
+  // Holds the first call (the request in flight); reset's second call, for what was launched
+  // while it waited, has nothing to stop and completes at once.
   void stop_all(std::function<void()> done) override {
-    std::lock_guard lock(mutex_);
-    held_ = std::move(done);
-    cv_.notify_all();
+    {
+      std::lock_guard lock(mutex_);
+      if (calls_++ == 0) {
+        held_ = std::move(done);
+        cv_.notify_all();
+        return;
+      }
+    }
+    if (done) done();
   }
   bool wait_held() {
     std::unique_lock lock(mutex_);
@@ -38,6 +46,7 @@ class HeldStopAll : public FakeTaskRuntime {
   std::mutex mutex_;
   std::condition_variable cv_;
   std::function<void()> held_;
+  int calls_ = 0;
 };
 
 bool can_bind(uint16_t port) {

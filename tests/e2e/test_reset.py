@@ -62,7 +62,7 @@ def test_reset_stops_and_removes_running_tasks_before_it_answers(server, ecs, ne
         tasks = ecs.describe_tasks(cluster="reset", tasks=arns)["tasks"]
         if all(t["lastStatus"] == "RUNNING" for t in tasks):
             break
-        assert all(t["lastStatus"] != "STOPPED" for t in tasks), tasks
+        assert all(t["lastStatus"] != "STOPPED" for t in tasks), [(t["lastStatus"], t.get("stoppedReason")) for t in tasks]
         assert time.monotonic() < deadline, tasks
         time.sleep(0.2)
     assert len(containers_of(server.instance)) >= 2  # the app containers (and their pause containers)
