@@ -8,6 +8,7 @@
 
 #include "api/common/json_read.hpp"
 #include "api/elbv2/mapping.hpp"
+#include "api/vpc/addressing.hpp"
 
 namespace ecslocal::api::elbv2 {
 namespace {
@@ -94,24 +95,16 @@ RouteGroup group_routes(const ElbState& state, const TargetGroup& g, TimePoint n
 
 char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 
-bool parse_ipv4(const std::string& s, std::uint32_t& out) {
-  unsigned a, b, c, d;
-  char tail;
-  if (std::sscanf(s.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4 || a > 255 || b > 255 || c > 255 || d > 255)
-    return false;
-  out = (a << 24) | (b << 16) | (c << 8) | d;
-  return true;
-}
-
 bool cidr_contains(const std::string& cidr, const std::string& ip_text) {
   const auto slash = cidr.find('/');
-  std::uint32_t net = 0, ip = 0;
-  if (!parse_ipv4(cidr.substr(0, slash), net) || !parse_ipv4(ip_text, ip)) return false;
+  const auto net = vpc::parse_ipv4(cidr.substr(0, slash));
+  const auto ip = vpc::parse_ipv4(ip_text);
+  if (!net || !ip) return false;
   const int bits = slash == std::string::npos ? 32 : std::atoi(cidr.c_str() + slash + 1);
   if (bits <= 0) return true;
   if (bits > 32) return false;
   const std::uint32_t mask = bits == 32 ? 0xFFFFFFFFu : ~((1u << (32 - bits)) - 1);
-  return (net & mask) == (ip & mask);
+  return (*net & mask) == (*ip & mask);
 }
 
 // The value of a query parameter list "a=1&b=2" (not percent-decoded: ALB compares raw too).

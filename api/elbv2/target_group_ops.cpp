@@ -8,6 +8,7 @@
 #include "api/elbv2/mapping.hpp"
 #include "api/elbv2/provider.hpp"
 #include "api/elbv2/validation.hpp"
+#include "api/vpc/addressing.hpp"
 
 namespace ecslocal::api::elbv2 {
 namespace {
@@ -204,15 +205,6 @@ Json modify_target_group_attributes(ElbProvider& p, const RequestContext& ctx, J
 
 // ---- targets ----
 
-bool parse_ipv4(const std::string& s, std::uint32_t& out) {
-  unsigned a, b, c, d;
-  char tail;
-  if (std::sscanf(s.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4 || a > 255 || b > 255 || c > 255 || d > 255)
-    return false;
-  out = (a << 24) | (b << 16) | (c << 8) | d;
-  return true;
-}
-
 bool usable_target_ip(std::uint32_t ip) {
   auto in = [&](std::uint32_t net, int bits) { return (ip >> (32 - bits)) == (net >> (32 - bits)); };
   // RFC 1918, RFC 6598 (100.64/10) as AWS allows; loopback as ecslocal's own extension (host processes).
@@ -231,8 +223,8 @@ std::vector<TargetRef> targets_from(const TargetGroup& g, const Json& input, boo
     TargetRef r{string_or_empty(t, "Id"), optional_int(t, "Port").value_or(g.port), string_or_empty(t, "AvailabilityZone")};
     if (need_valid) {
       if (g.target_type == "ip") {
-        std::uint32_t ip = 0;
-        if (!parse_ipv4(r.id, ip) || !usable_target_ip(ip))
+        const auto ip = vpc::parse_ipv4(r.id);
+        if (!ip || !usable_target_ip(*ip))
           throw InvalidTargetException("The IP address '" + r.id +
                                        "' is not a valid target: it must be an IPv4 address in the VPC or a private range");
       } else if (g.target_type == "instance") {
@@ -288,8 +280,7 @@ Json describe_target_health(ElbProvider& p, const RequestContext& ctx, Json& inp
   } else {
     for (const auto& r : refs) {
       if (g.target_type == "ip") {
-        std::uint32_t ip = 0;
-        if (!parse_ipv4(r.id, ip)) throw InvalidTargetException("The IP address '" + r.id + "' is not a valid IPv4 address");
+        if (!vpc::parse_ipv4(r.id)) throw InvalidTargetException("The IP address '" + r.id + "' is not a valid IPv4 address");
       }
       auto it = g.targets.find(r.id + ":" + std::to_string(r.port));
       if (it == g.targets.end()) {
