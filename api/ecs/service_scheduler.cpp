@@ -68,13 +68,15 @@ class Pass {
 
  private:
   // A task of the deployment that proved healthy ends the failure streak: the back-off resets,
-  // and failedTasks resets and stops counting (the breaker then never trips for it).
+  // and failedTasks resets and stops counting (the breaker then never trips for it). Only a
+  // rollout in progress can be proven: a FAILED deployment keeps the failedTasks that tripped
+  // the breaker, even when one of its tasks still runs once it is no longer PRIMARY.
   void note_proven(Deployment& d) {
     for (Task* t : tasks_.of(d)) {
       if (!healthy(*t, d)) continue;
       d.consecutive_failures = 0;
       d.next_launch_at.reset();
-      if (!d.proven) {
+      if (!d.proven && d.rollout == RolloutState::InProgress) {
         d.proven = true;
         d.failed_tasks = 0;
       }

@@ -228,6 +228,44 @@ TEST_F(ServiceSchedulerTest, CircuitBreakerRollsBackToTheLastCompletedDefinition
   EXPECT_EQ(s["runningCount"], 1);
 }
 
+// A task of the failed deployment still RUNNING when the breaker trips (its exit not yet seen)
+// is no proof: once rolled back the deployment is no longer PRIMARY, where any RUNNING task counts
+// as healthy, and its failedTasks must stay what tripped the breaker.
+TEST_F(ServiceSchedulerTest, ARunningTaskOfAFailedDeploymentKeepsItsFailedTasks) {
+  h.ecs_provider().scheduler().healthy_after = std::chrono::seconds(3);
+  ASSERT_TRUE(create("web", 2, {{"deploymentConfiguration", {{"deploymentCircuitBreaker", {{"enable", true}, {"rollback", true}}}}}}).ok());
+  run_pending("web");
+  advance(std::chrono::seconds(4));
+  ASSERT_TRUE(h.ecs("RegisterTaskDefinition", plain_definition("plain", "false")).ok());
+  ASSERT_TRUE(update("web", {{"taskDefinition", "plain:2"}}).ok());
+  auto fresh = [&] {
+    std::vector<std::string> out;
+    for (const auto& arn : tasks_of("web"))
+      if (describe(arn)["taskDefinitionArn"] == kArnPrefix + "task-definition/plain:2") out.push_back(arn);
+    return out;
+  };
+  ASSERT_EQ(fresh().size(), 2u);
+  run_pending("web");
+  const std::string lingering = fresh()[1];  // RUNNING; its exit comes late
+  for (int i = 0; i < 3; ++i) {
+    std::string failing;
+    for (const auto& arn : fresh())
+      if (arn != lingering) failing = arn;
+    ASSERT_FALSE(failing.empty()) << "attempt " << i;
+    run_pending("web");
+    exits(failing, 1);
+  }
+  advance();
+  const Json s = service("web");
+  Json view;
+  for (const auto& d : s["deployments"])
+    if (d["taskDefinition"] == kArnPrefix + "task-definition/plain:2") view = d;
+  ASSERT_FALSE(view.is_null()) << s.dump();
+  EXPECT_EQ(view["rolloutState"], "FAILED");
+  EXPECT_EQ(view["status"], "ACTIVE") << "rolled back";
+  EXPECT_EQ(view["failedTasks"], 3) << view.dump();
+}
+
 TEST_F(ServiceSchedulerTest, ARollbackThatFailsTooStaysFailed) {
   ASSERT_TRUE(create("web", 1, {{"deploymentConfiguration", {{"deploymentCircuitBreaker", {{"enable", true}, {"rollback", true}}}}}}).ok());
   run_pending("web");
