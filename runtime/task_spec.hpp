@@ -51,7 +51,7 @@ struct TaskContainerSpec {
   std::vector<ContainerDependency> depends_on;
   std::optional<int> start_timeout_s;  // how long a dependency may take to reach its condition
   int stop_timeout_s = 30;             // SIGTERM → SIGKILL
-  // When set, stdout and stderr lines are shipped there as they are written (runtime/log_shipper).
+  // When set, stdout and stderr lines are shipped there as they are written (runtime/logs/log_shipper).
   std::optional<LogDestination> ship_logs;
 };
 

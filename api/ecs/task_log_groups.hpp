@@ -1,7 +1,7 @@
 #pragma once
 // The awslogs log driver of ECS containers: where their output goes, and the log group check
 // ECS makes when a task starts. Docker itself runs the container with its default json-file
-// driver; ecslocal's runtime reads the output back and ships it (runtime/log_shipper).
+// driver; ecslocal's runtime reads the output back and ships it (runtime/logs/log_shipper).
 //
 //   group  = awslogs-group, in awslogs-region, in the task's account
 //   stream = <awslogs-stream-prefix>/<container name>/<task id>; without a prefix the Docker

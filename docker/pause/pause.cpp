@@ -4,7 +4,7 @@
 // reaps any child that gets re-parented to it. Linked statically, so the image needs no libc.
 //
 // `pause --until-stdin-closes` also ends (status 0) when its stdin reaches end of file: the
-// instance lock container (runtime/instance_lock.hpp) lives exactly as long as the ecslocal
+// instance lock container (runtime/task/instance_lock.hpp) lives exactly as long as the ecslocal
 // process attached to its stdin.
 #include <poll.h>
 #include <signal.h>

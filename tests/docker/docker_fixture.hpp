@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/curl_docker_client.hpp"
+#include "runtime/docker/curl_docker_client.hpp"
 #include "runtime/labels.hpp"
 
 namespace ecslocal::testing {

@@ -3,7 +3,7 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "runtime/docker_events.hpp"
+#include "runtime/docker/docker_events.hpp"
 #include "tests/docker/docker_fixture.hpp"
 
 namespace ecslocal::testing {

@@ -3,9 +3,9 @@
 // lock container taken over, and the TaskRunner refusing to touch Docker without the lock.
 #include <thread>
 
-#include "runtime/instance_lock.hpp"
-#include "runtime/pause_image.hpp"
-#include "runtime/task_runner.hpp"
+#include "runtime/task/instance_lock.hpp"
+#include "runtime/task/pause_image.hpp"
+#include "runtime/task/task_runner.hpp"
 #include "tests/docker/docker_fixture.hpp"
 
 #ifndef ECSLOCAL_PAUSE_BINARY_PATH

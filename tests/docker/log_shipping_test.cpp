@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <mutex>
 
-#include "runtime/log_shipper.hpp"
+#include "runtime/logs/log_shipper.hpp"
 #include "tests/docker/docker_fixture.hpp"
 
 namespace ecslocal::runtime::test {

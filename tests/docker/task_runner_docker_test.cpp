@@ -17,8 +17,8 @@
 #include <memory>
 #include <thread>
 
-#include "runtime/docker_networks.hpp"
-#include "runtime/task_runner.hpp"
+#include "runtime/docker/docker_networks.hpp"
+#include "runtime/task/task_runner.hpp"
 #include "tests/docker/docker_fixture.hpp"
 #include "tests/fakes/task_event_log.hpp"
 

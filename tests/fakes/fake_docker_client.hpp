@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/docker_client.hpp"
-#include "runtime/docker_timeouts.hpp"
+#include "runtime/docker/docker_client.hpp"
+#include "runtime/docker/docker_timeouts.hpp"
 
 namespace ecslocal::testing {
 

@@ -1,4 +1,4 @@
-#include "runtime/blocking_pool.hpp"
+#include "runtime/task/blocking_pool.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "runtime/container_event.hpp"
+#include "runtime/docker/container_event.hpp"
 
 #include <gtest/gtest.h>
 

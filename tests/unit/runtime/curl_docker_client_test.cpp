@@ -1,6 +1,6 @@
 // CurlDockerClient against a scripted HTTP server on a unix socket: paths, query encoding, API
 // version negotiation, error mapping, streams, timeouts and prompt stops — no daemon needed.
-#include "runtime/curl_docker_client.hpp"
+#include "runtime/docker/curl_docker_client.hpp"
 
 #include <gtest/gtest.h>
 

@@ -5,8 +5,8 @@
 #include <mutex>
 #include <thread>
 
-#include "runtime/curl_docker_client.hpp"
-#include "runtime/docker_events.hpp"
+#include "runtime/docker/curl_docker_client.hpp"
+#include "runtime/docker/docker_events.hpp"
 #include "tests/unit/runtime/unix_http_stub.hpp"
 
 namespace ecslocal::runtime {

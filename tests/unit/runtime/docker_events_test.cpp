@@ -1,6 +1,6 @@
 // DockerEventStream against the fake client: delivery, resync after every connection,
 // reconnection with since= and no duplicates, back-off while the daemon is down, prompt stop.
-#include "runtime/docker_events.hpp"
+#include "runtime/docker/docker_events.hpp"
 
 #include <gtest/gtest.h>
 

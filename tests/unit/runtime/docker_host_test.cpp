@@ -1,4 +1,4 @@
-#include "runtime/docker_host.hpp"
+#include "runtime/docker/docker_host.hpp"
 
 #include <gtest/gtest.h>
 

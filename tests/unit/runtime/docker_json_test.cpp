@@ -1,8 +1,8 @@
-#include "runtime/docker_json.hpp"
+#include "runtime/docker/docker_json.hpp"
 
 #include <gtest/gtest.h>
 
-#include "runtime/docker_time.hpp"
+#include "runtime/docker/docker_time.hpp"
 
 namespace ecslocal::runtime {
 namespace {

@@ -1,6 +1,6 @@
 // DockerNetworks on the fake: create with labels, reuse, a subnet that does not match, a create
 // that loses a race to another process, removal of unused networks only.
-#include "runtime/docker_networks.hpp"
+#include "runtime/docker/docker_networks.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "runtime/docker_time.hpp"
+#include "runtime/docker/docker_time.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "runtime/docker_timeouts.hpp"
+#include "runtime/docker/docker_timeouts.hpp"
 
 #include <gtest/gtest.h>
 

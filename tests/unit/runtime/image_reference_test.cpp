@@ -1,4 +1,4 @@
-#include "runtime/image_reference.hpp"
+#include "runtime/docker/image_reference.hpp"
 
 #include <gtest/gtest.h>
 

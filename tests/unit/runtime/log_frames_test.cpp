@@ -1,8 +1,8 @@
-#include "runtime/log_frames.hpp"
+#include "runtime/logs/log_frames.hpp"
 
 #include <gtest/gtest.h>
 
-#include "runtime/docker_time.hpp"
+#include "runtime/docker/docker_time.hpp"
 
 namespace ecslocal::runtime {
 namespace {

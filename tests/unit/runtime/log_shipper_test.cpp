@@ -8,7 +8,7 @@
 #include <mutex>
 #include <thread>
 
-#include "runtime/log_shipper.hpp"
+#include "runtime/logs/log_shipper.hpp"
 #include "tests/fakes/fake_docker_client.hpp"
 
 namespace ecslocal::runtime {

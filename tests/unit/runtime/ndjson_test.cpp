@@ -1,4 +1,4 @@
-#include "runtime/ndjson.hpp"
+#include "runtime/docker/ndjson.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The pause image: finding the ecslocal-pause program, the one-file archive, the content tag,
 // and the import through the Docker client (once; skipped when the tag exists).
-#include "runtime/pause_image.hpp"
+#include "runtime/task/pause_image.hpp"
 
 #include <gtest/gtest.h>
 

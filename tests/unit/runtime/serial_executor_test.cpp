@@ -1,5 +1,5 @@
 // The runtime's serial executor (one function at a time, in order, on a pool) and its timers.
-#include "runtime/serial_executor.hpp"
+#include "runtime/task/serial_executor.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/runtime_timers.hpp"
+#include "runtime/task/runtime_timers.hpp"
 
 namespace ecslocal::runtime {
 namespace {

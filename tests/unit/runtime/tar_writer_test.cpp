@@ -1,6 +1,6 @@
 // TarWriter: the ustar layout Docker's import reads (512-byte headers, octal fields, checksum,
 // content padding, two zero blocks at the end), long names, and a round trip through tar(1).
-#include "runtime/tar_writer.hpp"
+#include "runtime/docker/tar_writer.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // TaskEventQueue: delivery in push order on its own thread, events held until a sink is set, a
 // sink that pushes again (re-entrancy), draining on stop, delivery on the caller after stop.
-#include "runtime/task_event_queue.hpp"
+#include "runtime/task/task_event_queue.hpp"
 
 #include <gtest/gtest.h>
 

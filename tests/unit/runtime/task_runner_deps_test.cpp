@@ -1,5 +1,5 @@
 // dependsOn as pure rules: graph validation, each condition's readiness, the shutdown waves.
-#include "runtime/task_runner_deps.hpp"
+#include "runtime/task/task_runner_deps.hpp"
 
 #include <gtest/gtest.h>
 

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "runtime/labels.hpp"
-#include "runtime/task_runner.hpp"
+#include "runtime/task/task_runner.hpp"
 #include "tests/fakes/fake_docker_client.hpp"
 #include "tests/fakes/task_event_log.hpp"
 

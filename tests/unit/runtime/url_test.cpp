@@ -1,4 +1,4 @@
-#include "runtime/url.hpp"
+#include "runtime/docker/url.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,102 @@
+#pragma once
+// The Docker Engine client interface. Every call blocks until Docker answers or the call's
+// timeout runs out, so callers run them on the BlockingPool, never on an I/O thread or the
+// state strand. Every call returns a value result; none throws.
+//
+// The libcurl implementation is CurlDockerClient; tests use tests/fakes/fake_docker_client.hpp.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "runtime/docker/container_event.hpp"
+#include "runtime/docker/docker_result.hpp"
+#include "runtime/docker_types.hpp"
+
+namespace ecslocal::runtime {
+
+// A container's stdin held open by an attached connection (POST /containers/{id}/attach,
+// hijacked). Destroying it, close(), or the death of the process closes the connection; with
+// StdinOnce Docker then closes the container's stdin.
+class AttachedStdin {
+ public:
+  virtual ~AttachedStdin() = default;
+  virtual void close() = 0;
+};
+
+using LogCallback = std::function<void(const LogLine&)>;
+using EventCallback = std::function<void(const ContainerEvent&)>;
+
+struct EventsQuery {
+  std::int64_t since_nano = 0;      // replay events from this time; 0: only new events
+  std::vector<std::string> labels;  // "key" or "key=value"; all must match
+};
+
+class DockerClient {
+ public:
+  virtual ~DockerClient() = default;
+
+  // ---- daemon ----
+  virtual DockerStatus ping() = 0;
+  virtual DockerResult<VersionInfo> version() = 0;
+
+  // ---- images ----
+  virtual DockerResult<ImageInfo> inspect_image(const std::string& reference) = 0;
+  // Pulls and returns the local image. An error reported inside Docker's progress stream (no
+  // registry, unknown tag, denied) is a failure of kind `stream` carrying Docker's message.
+  virtual DockerResult<ImageInfo> pull_image(const std::string& reference,
+                                             const std::optional<RegistryAuth>& auth = std::nullopt) = 0;
+
+  // ---- containers ----
+  virtual DockerResult<std::string> create_container(const ContainerCreateSpec& spec) = 0;  // id
+  virtual DockerStatus start_container(const std::string& id) = 0;  // already running: ok
+  // SIGTERM (or the stop signal), then SIGKILL after `timeout`. Already stopped: ok.
+  virtual DockerStatus stop_container(const std::string& id, std::chrono::seconds timeout) = 0;
+  virtual DockerStatus kill_container(const std::string& id, const std::string& signal = "SIGKILL") = 0;
+  virtual DockerStatus remove_container(const std::string& id, const RemoveOptions& options = {}) = 0;
+  virtual DockerResult<ContainerInfo> inspect_container(const std::string& id) = 0;
+  virtual DockerResult<std::vector<ContainerSummary>> list_containers(const ContainerListQuery& query) = 0;
+
+  // Streams the container's output, one callback per line (stdout and stderr apart, Docker's
+  // timestamps parsed). Without `follow` it returns at the end of the log; with it, when the
+  // container stops, on error, or once `stop` is requested (then: ok).
+  virtual DockerStatus stream_logs(const std::string& id, const LogsQuery& query, const LogCallback& on_line,
+                                   std::stop_token stop) = 0;
+
+  // Attaches to the container's stdin (create it with open_stdin and stdin_once, attach before
+  // the start) and keeps the connection until the returned handle goes.
+  virtual DockerResult<std::unique_ptr<AttachedStdin>> attach_stdin(const std::string& id) {
+    return docker_error(DockerErrorKind::bad_request, "this Docker client cannot attach to a container");
+  }
+
+  // ---- networks ----
+  virtual DockerResult<std::string> create_network(const NetworkCreateSpec& spec) = 0;  // id
+  virtual DockerStatus remove_network(const std::string& id_or_name) = 0;
+  virtual DockerResult<NetworkInfo> inspect_network(const std::string& id_or_name) = 0;
+  virtual DockerResult<std::vector<NetworkInfo>> list_networks(const std::vector<std::string>& labels) = 0;
+  virtual DockerStatus connect_network(const std::string& network, const std::string& container,
+                                       const EndpointSpec& endpoint = {}) = 0;
+
+  // ---- events ----
+  // Holds GET /events (container events only, filtered on `query.labels`) until the stream
+  // breaks, an error occurs or `stop` is requested (then: ok). `on_connected` runs once Docker
+  // accepted the stream, before any event. Callbacks run on the calling thread.
+  virtual DockerStatus stream_events(const EventsQuery& query, const std::function<void()>& on_connected,
+                                     const EventCallback& on_event, std::stop_token stop) = 0;
+
+  // ---- images: import ----
+  // POST /images/create?fromSrc=-: a root filesystem (a tar archive) becomes the image
+  // `repository:tag`; `changes` are Dockerfile instructions applied on top (CMD, LABEL, ENV, ...).
+  virtual DockerResult<ImageInfo> import_image(const std::string& tar, const std::string& repository,
+                                               const std::string& tag, const std::vector<std::string>& changes) = 0;
+
+  // ---- volumes ----
+  virtual DockerResult<std::string> create_volume(const VolumeCreateSpec& spec) = 0;  // name
+  virtual DockerStatus remove_volume(const std::string& name, bool force = false) = 0;  // missing: not_found
+  virtual DockerResult<std::vector<VolumeInfo>> list_volumes(const std::vector<std::string>& labels) = 0;
+};
+
+}  // namespace ecslocal::runtime
