@@ -22,6 +22,7 @@ inline constexpr std::string_view role = "ecslocal.role";            // role_pau
 inline constexpr std::string_view role_pause = "pause";
 inline constexpr std::string_view role_container = "container";
 inline constexpr std::string_view role_lock = "lock";  // the instance lock (runtime/task/instance_lock.hpp)
+inline constexpr std::string_view role_pause_pool = "pause-pool";  // a warm pause container (runtime/task/pause_pool.hpp)
 inline constexpr std::string_view lock_holder = "ecslocal.lock-holder";  // "pid <n> on <host>"
 inline constexpr std::string_view task_definition = "ecslocal.task-definition";
 inline constexpr std::string_view service = "ecslocal.service";

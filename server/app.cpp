@@ -142,6 +142,7 @@ void App::start_runtime() {
   options.docker_host = docker_display;
   options.instance = c.instance;
   options.pause_image = impl->deps.pause_image;
+  options.pause_pool = static_cast<std::size_t>(c.pause_pool);
   options.on_warning = [](const std::string& message) { spdlog::warn("runtime: {}", message); };
   impl->runner = std::make_unique<runtime::TaskRunner>(*docker, options);
   impl->task_runtime = impl->runner.get();

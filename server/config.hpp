@@ -25,6 +25,7 @@ struct Config {
   std::string instance = "default";   // label value scoping start-up cleanup to this instance
   std::string cors_origins;           // origins allowed besides loopback pages (comma list, "*": any)
   int shutdown_grace_ms = 3000;       // how long requests in flight may take to finish at shutdown
+  int pause_pool = 0;                 // warm pause containers kept per subnet network (0: none)
 };
 
 // Parses argv and the environment. Returns false and sets `exit_code` when the program should
