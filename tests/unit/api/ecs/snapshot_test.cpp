@@ -336,7 +336,7 @@ TEST(EcsSnapshotMembers, EverySnapshottedEntityHasTheMembersTheSnapshotNames) {
 #if defined(__GLIBCXX__) && __SIZEOF_POINTER__ == 8
   EXPECT_EQ(sizeof(Cluster), 472u);
   EXPECT_EQ(sizeof(TaskDefinition), 560u);
-  EXPECT_EQ(sizeof(Task), 1192u);
+  EXPECT_EQ(sizeof(Task), 1216u);  // deactivating_until, targets_registered: service_load_balancer_test
   EXPECT_EQ(sizeof(Container), 240u);
   EXPECT_EQ(sizeof(TaskOverrides), 192u);
   EXPECT_EQ(sizeof(ContainerOverride), 120u);
