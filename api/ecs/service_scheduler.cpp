@@ -42,9 +42,10 @@ struct TargetGroupRef {
   int container_port = 0;
 };
 
-std::vector<TargetGroupRef> target_group_refs(const EcsService& service) {
+std::vector<TargetGroupRef> target_group_refs(const Json& load_balancers) {
   std::vector<TargetGroupRef> out;
-  for (const auto& lb : service.load_balancers)
+  if (!load_balancers.is_array()) return out;
+  for (const auto& lb : load_balancers)
     if (lb.is_object() && lb.contains("targetGroupArn") && lb["targetGroupArn"].is_string())
       out.push_back({lb["targetGroupArn"].get<std::string>(), lb.value("containerPort", 0)});
   return out;
@@ -67,7 +68,10 @@ class Pass {
         now_(now),
         tasks_(gather(state, service)),
         directory_(provider.target_groups()),
-        target_groups_(directory_ ? target_group_refs(service) : std::vector<TargetGroupRef>{}) {}
+        target_groups_(directory_ ? target_group_refs(service.load_balancers) : std::vector<TargetGroupRef>{}) {
+    if (!directory_) return;
+    for (const auto& d : service.deployments) by_deployment_[d.id] = target_group_refs(task_load_balancers(service, d.id));
+  }
 
   void run() {
     end_deactivations();
@@ -94,7 +98,13 @@ class Pass {
 
  private:
   // ---- load balancers (spec elb §5.2-5.3) ----
-  bool load_balanced() const { return !target_groups_.empty(); }
+  // Target groups of the task's deployment (ECS's task set): the service's when the deployment
+  // left the array or has none recorded.
+  const std::vector<TargetGroupRef>& groups_of(const Task& t) const {
+    auto it = by_deployment_.find(t.started_by);
+    return it == by_deployment_.end() ? target_groups_ : it->second;
+  }
+  bool load_balanced(const Task& t) const { return !groups_of(t).empty(); }
 
   std::string task_ip(const Task& t) const {
     const vpc::NetworkInterface* eni = provider_.eni_of(t);
@@ -109,7 +119,8 @@ class Pass {
 
   // Every target of the task is `healthy` in each of the service's target groups.
   bool targets_healthy(const Task& t) const {
-    return std::all_of(target_groups_.begin(), target_groups_.end(), [&](const TargetGroupRef& g) {
+    const auto& groups = groups_of(t);
+    return std::all_of(groups.begin(), groups.end(), [&](const TargetGroupRef& g) {
       const auto h = target_health(t, g);
       return h && h->state == "healthy";
     });
@@ -130,51 +141,53 @@ class Pass {
   // ELBv2 registered a RUNNING task's targets (when the task reached RUNNING): the events, one
   // per target group.
   void note_registrations() {
-    if (!load_balanced()) return;
-    std::map<std::string, size_t> registered;
+    std::vector<std::pair<std::string, size_t>> registered;  // target group → targets, in the service's order
+    auto count = [&](const std::string& arn) -> size_t& {
+      for (auto& [a, n] : registered)
+        if (a == arn) return n;
+      return registered.emplace_back(arn, 0).second;
+    };
     for (Task* t : all_tasks()) {
-      if (t->targets_registered || t->last_status != TaskStatus::Running || !live(*t)) continue;
+      if (t->targets_registered || t->last_status != TaskStatus::Running || !live(*t) || !load_balanced(*t)) continue;
       t->targets_registered = true;
-      for (const auto& g : target_groups_) {
+      for (const auto& g : groups_of(*t)) {
         const auto h = target_health(*t, g);
-        if (h && h->state != "unused") ++registered[g.arn];
+        if (h && h->state != "unused") ++count(g.arn);
       }
     }
-    for (const auto& g : target_groups_)
-      if (auto it = registered.find(g.arn); it != registered.end()) {
-        add_service_event(provider_, s_, msg::registered_targets(s_.name, it->second, g.arn), now_);
-        registered.erase(it);
-      }
+    for (const auto& [arn, n] : registered)
+      if (n > 0) add_service_event(provider_, s_, msg::registered_targets(s_.name, n, arn), now_);
   }
 
   // Tasks that entered DEACTIVATING since the last report (the scheduler's stops and StopTask's):
   // deregistered from every target group, draining, per deployment (ECS's task set).
   void report_deregistrations() {
-    if (!load_balanced()) return;
+    std::vector<std::pair<std::string, size_t>> by_group;  // in the order first met
     std::map<std::string, size_t> by_task_set;
-    size_t count = 0;
     for (Task* t : all_tasks()) {
       if (!t->targets_registered || t->last_status == TaskStatus::Running) continue;
       t->targets_registered = false;
       if (t->last_status != TaskStatus::Deactivating) continue;  // died on its own: nothing drains
-      ++count;
       ++by_task_set[t->started_by];
+      for (const auto& g : groups_of(*t)) {
+        auto it = std::find_if(by_group.begin(), by_group.end(), [&](const auto& e) { return e.first == g.arn; });
+        if (it == by_group.end()) by_group.emplace_back(g.arn, 1);
+        else ++it->second;
+      }
     }
-    if (count == 0) return;
-    for (const auto& g : target_groups_) add_service_event(provider_, s_, msg::deregistered_targets(s_.name, count, g.arn), now_);
+    for (const auto& [arn, n] : by_group) add_service_event(provider_, s_, msg::deregistered_targets(s_.name, n, arn), now_);
     for (const auto& [task_set, n] : by_task_set) add_service_event(provider_, s_, msg::draining_connections(s_.name, task_set, n), now_);
   }
 
   // After the grace period from its start, a task whose target is unhealthy in one of the
   // service's target groups is replaced.
   void stop_elb_unhealthy() {
-    if (!load_balanced()) return;
     const auto grace = std::chrono::seconds(s_.health_check_grace_period.value_or(0));
     bool any = false;
     for (auto& d : s_.deployments)
       for (Task* t : tasks_.of(d)) {
         if (!live(*t) || t->last_status != TaskStatus::Running || !t->started_at || *t->started_at + grace > now_) continue;
-        for (const auto& g : target_groups_) {
+        for (const auto& g : groups_of(*t)) {
           const auto h = target_health(*t, g);
           if (!h || h->state != "unhealthy") continue;
           add_service_event(provider_, s_, msg::unhealthy_target(s_.name, t->id, g.container_port, g.arn, h->description), now_);
@@ -269,7 +282,9 @@ class Pass {
     }
     if (!target) return;
     add_service_event(provider_, s_, msg::rolling_back(s_.name, target_id), now_);
-    start_deployment(provider_, s_, *target, now_).rollback = true;
+    Deployment& rollback = start_deployment(provider_, s_, *target, now_);
+    rollback.rollback = true;
+    if (directory_) by_deployment_[rollback.id] = target_group_refs(task_load_balancers(s_, rollback.id));
     tasks_ = gather(state_, s_);
   }
 
@@ -294,7 +309,7 @@ class Pass {
   // target group (also an incumbent's: ECS counts only those toward the minimum).
   bool healthy(const Task& t, const Deployment& d) const {
     if (t.last_status != TaskStatus::Running || !live(t) || t.health == HealthStatus::Unhealthy) return false;
-    if (load_balanced()) {
+    if (load_balanced(t)) {
       if (!targets_healthy(t)) return false;
       return d.status != DeploymentStatus::Primary || !has_health_checks(t) || t.health == HealthStatus::Healthy;
     }
@@ -509,7 +524,8 @@ class Pass {
   Clock::time_point now_;
   ServiceTasks tasks_;
   TargetGroupDirectory* directory_;
-  std::vector<TargetGroupRef> target_groups_;  // empty without load balancers or without ELBv2
+  std::vector<TargetGroupRef> target_groups_;  // the service's; empty without load balancers or without ELBv2
+  std::map<std::string, std::vector<TargetGroupRef>> by_deployment_;  // deployment id → its target groups
   int replaced_unhealthy_ = 0;
   std::vector<std::string> stopped_running_, stopped_pending_;
 };
@@ -566,11 +582,17 @@ void add_service_event(EcsProvider& provider, EcsService& service, const std::st
   while (service.events.size() > kMaxServiceEvents) service.events.pop_back();
 }
 
-std::optional<Clock::duration> deactivation_delay(const EcsProvider& provider, const EcsService& service) {
+const Json& task_load_balancers(const EcsService& service, const std::string& deployment_id) {
+  for (const auto& d : service.deployments)
+    if (d.id == deployment_id && d.spec.load_balancers.is_array()) return d.spec.load_balancers;
+  return service.load_balancers;
+}
+
+std::optional<Clock::duration> deactivation_delay(const EcsProvider& provider, const EcsService& service, const Task& task) {
   const TargetGroupDirectory* directory = provider.target_groups();
   if (!directory) return std::nullopt;
   std::optional<Clock::duration> out;
-  for (const auto& g : target_group_refs(service))
+  for (const auto& g : target_group_refs(task_load_balancers(service, task.started_by)))
     if (auto info = directory->find_target_group(service.account_id, service.region, g.arn))
       out = std::max(out.value_or(Clock::duration::zero()), std::chrono::duration_cast<Clock::duration>(info->deregistration_delay));
   return out;
@@ -578,7 +600,7 @@ std::optional<Clock::duration> deactivation_delay(const EcsProvider& provider, c
 
 void stop_service_task(EcsProvider& provider, EcsState& state, const EcsService& service, Task& task, StopCode code,
                        const std::string& reason, Clock::time_point now) {
-  const auto delay = task.last_status == TaskStatus::Running ? deactivation_delay(provider, service) : std::nullopt;
+  const auto delay = task.last_status == TaskStatus::Running ? deactivation_delay(provider, service, task) : std::nullopt;
   if (delay)
     settle_task(provider, state, task, request_deactivation(task, code, reason, now, now + *delay));
   else

@@ -64,10 +64,14 @@ std::string new_deployment_id(IdSource& ids);
 // service's template becomes `spec`.
 Deployment& start_deployment(EcsProvider& provider, EcsService& service, DeploymentTemplate spec, Clock::time_point now);
 
+// The loadBalancers a task of the deployment was started with (ECS task sets carry their own):
+// the deployment's, or the service's when the deployment is gone or recorded none.
+const Json& task_load_balancers(const EcsService& service, const std::string& deployment_id);
+
 // How long a stopped RUNNING task of `service` stays DEACTIVATING (spec elb §5.2): the longest
-// deregistration delay of the service's target groups; none without load balancers, without
+// deregistration delay of its deployment's target groups; none without load balancers, without
 // ELBv2, or when none of its target groups exists any more.
-std::optional<Clock::duration> deactivation_delay(const EcsProvider& provider, const EcsService& service);
+std::optional<Clock::duration> deactivation_delay(const EcsProvider& provider, const EcsService& service, const Task& task);
 
 // Stops a task of `service` (the scheduler's stops, StopTask): a RUNNING task of a load-balanced
 // service goes DEACTIVATING for the deregistration delay while its targets drain (the next

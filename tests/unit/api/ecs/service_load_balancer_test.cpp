@@ -298,6 +298,34 @@ TEST_F(ServiceLoadBalancerTest, IncumbentsWithUnhealthyTargetsDoNotCountTowardTh
   EXPECT_EQ(describe(old_tasks[0])["desiredStatus"], "RUNNING");
 }
 
+TEST_F(ServiceLoadBalancerTest, TasksKeepTheTargetGroupsOfTheirDeployment) {
+  groups.add(kTg2, 60s);
+  ASSERT_TRUE(create("web", 1, {{"loadBalancers", load_balancers({kTg})}}).ok());
+  run_pending("web");
+  const std::string old_task = tasks_of("web")[0];
+  set_healthy({old_task});
+  advance();
+  ASSERT_TRUE(update("web", {{"loadBalancers", load_balancers({kTg2})}}).ok());
+  ASSERT_EQ(service("web")["deployments"].size(), 2u) << "new load balancers: a new deployment";
+  run_pending("web");
+  std::string fresh;
+  for (const auto& arn : tasks_of("web"))
+    if (arn != old_task) fresh = arn;
+  ASSERT_FALSE(fresh.empty());
+  set_healthy({fresh}, kTg);  // healthy in the old group means nothing for the new deployment
+  advance();
+  EXPECT_EQ(describe(old_task)["desiredStatus"], "RUNNING");
+  set_healthy({fresh}, kTg2);
+  advance();
+  EXPECT_EQ(describe(old_task)["lastStatus"], "DEACTIVATING");
+  const auto events = event_messages("web");
+  EXPECT_GE(event_index(events, std::string("(service web) deregistered 1 targets in (target-group ") + kTg + ")"), 0);
+  EXPECT_LT(event_index(events, std::string("(service web) deregistered 1 targets in (target-group ") + kTg2 + ")"), 0);
+  EXPECT_GE(event_index(events, std::string("(service web) registered 1 targets in (target-group ") + kTg2 + ")"), 0);
+  advance(30s);
+  EXPECT_EQ(runtime.stop_count(old_task), 1u) << "its own group's delay (30 s), not the new group's (60 s)";
+}
+
 TEST_F(ServiceLoadBalancerTest, ADeactivatingTaskSurvivesASnapshot) {
   ASSERT_TRUE(create("web", 1, {{"loadBalancers", load_balancers()}}).ok());
   run_pending("web");
@@ -310,6 +338,13 @@ TEST_F(ServiceLoadBalancerTest, ADeactivatingTaskSurvivesASnapshot) {
   EXPECT_EQ(restored.deactivating_until, task->deactivating_until);
   EXPECT_EQ(restored.targets_registered, task->targets_registered);
   EXPECT_EQ(snapshot_task(restored), snapshot_task(*task));
+  // The deployment's target groups too.
+  const Json snapshot = h.ecs_provider().snapshot();
+  EcsProvider other;
+  other.restore(snapshot);
+  const EcsService* s = other.store().at(kAccount, "us-east-1").services.find("default", "web");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->deployments.at(0).spec.load_balancers, load_balancers());
 }
 
 }  // namespace

@@ -341,9 +341,9 @@ TEST(EcsSnapshotMembers, EverySnapshottedEntityHasTheMembersTheSnapshotNames) {
   EXPECT_EQ(sizeof(TaskOverrides), 192u);
   EXPECT_EQ(sizeof(ContainerOverride), 120u);
   EXPECT_EQ(sizeof(NetworkAttachment), 72u);
-  EXPECT_EQ(sizeof(EcsService), 1216u);
-  EXPECT_EQ(sizeof(Deployment), 400u);
-  EXPECT_EQ(sizeof(DeploymentTemplate), 232u);
+  EXPECT_EQ(sizeof(EcsService), 1248u);
+  EXPECT_EQ(sizeof(Deployment), 416u);
+  EXPECT_EQ(sizeof(DeploymentTemplate), 248u);  // load_balancers: service_load_balancer_test
   EXPECT_EQ(sizeof(DeploymentSettings), 32u);
   EXPECT_EQ(sizeof(ServiceEvent), 72u);
 #else
