@@ -152,7 +152,7 @@ class Pass {
       t->targets_registered = true;
       for (const auto& g : groups_of(*t)) {
         const auto h = target_health(*t, g);
-        if (h && h->state != "unused") ++count(g.arn);
+        if (h && h->reason != "Target.NotRegistered") ++count(g.arn);  // in the group (in use by a listener or not)
       }
     }
     for (const auto& [arn, n] : registered)

@@ -27,6 +27,8 @@ class FakeTargetGroups : public TargetGroupDirectory {
                                                 const std::string& ip, int port) const override {
     if (!groups.count(arn)) return std::nullopt;
     ++queries;
+    if (!groups.at(arn).has_load_balancer)
+      return TargetHealthInfo{"unused", "Target.NotInUse", "Target group is not configured to receive traffic from the load balancer"};
     if (port != 8080) return TargetHealthInfo{"unused", "Target.NotRegistered", "Target is not registered to the target group"};
     auto it = health.find(arn + "|" + ip);
     if (it == health.end()) return TargetHealthInfo{"initial", "Elb.InitialHealthChecking", "Initial health checks in progress"};
@@ -98,6 +100,17 @@ TEST_F(ServiceLoadBalancerTest, RunningTasksReportTheirRegistrationOncePerTask) 
   advance();
   const auto later = event_messages("web");
   EXPECT_EQ(std::count(later.begin(), later.end(), registered), 2) << "not repeated by ticks";
+}
+
+TEST_F(ServiceLoadBalancerTest, ATargetInAGroupNoListenerUsesIsRegisteredButNeverHealthy) {
+  ASSERT_TRUE(create("web", 1, {{"loadBalancers", load_balancers()}}).ok());
+  groups.groups[kTg].has_load_balancer = false;  // its listener was deleted after CreateService
+  run_pending("web");
+  const auto events = event_messages("web");
+  EXPECT_GE(event_index(events, std::string("(service web) registered 1 targets in (target-group ") + kTg + ")"), 0);
+  advance(10s);
+  EXPECT_EQ(service("web")["deployments"][0]["rolloutState"], "IN_PROGRESS") << "`unused` is not healthy";
+  EXPECT_EQ(describe(tasks_of("web")[0])["desiredStatus"], "RUNNING") << "nor unhealthy";
 }
 
 TEST_F(ServiceLoadBalancerTest, ScaleInDeactivatesForTheDeregistrationDelayThenStops) {
