@@ -5,10 +5,15 @@
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #endif
 
+#include <sys/socket.h>
+
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <random>
+#include <set>
+#include <vector>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -22,23 +27,66 @@ namespace ecslocal::server::elb {
 using api::elbv2::ListenerRoutes;
 using api::elbv2::RouteAction;
 using api::elbv2::RouteTarget;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// An idle connection to a target may be reused when the target has not closed it (nor sent
+// anything unasked): a non-blocking peek finds nothing to read yet.
+bool still_open(tcp::socket& socket) {
+  char c;
+  const auto n = ::recv(socket.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+std::set<std::string> target_keys(const ListenerRoutes* routes) {
+  std::set<std::string> out;
+  if (!routes) return out;
+  for (const auto& [arn, g] : routes->groups)
+    for (const auto& t : g.targets) out.insert(t.key());
+  return out;
+}
+
+}  // namespace
 
 struct ElbDataPlane::Entry : std::enable_shared_from_this<ElbDataPlane::Entry> {
   explicit Entry(net::any_io_executor ex) : acceptor(ex) {}
   tcp::acceptor acceptor;
   std::string kind;
-  std::mutex mutex;
+  std::mutex mutex;  // routes, live, round robin, outstanding, traffic, idle
   std::shared_ptr<const ListenerRoutes> routes;
+  std::set<std::string> live;               // target keys of `routes` (the pool keeps only these)
   std::map<std::string, std::size_t> next;  // round robin position per target group
+  std::map<std::string, int> outstanding;   // requests in flight per target key
   std::uint64_t weighted = 0;
   std::atomic<bool> closed{false};
+  api::ListenerTraffic traffic;
+  struct Idle {
+    std::unique_ptr<beast::tcp_stream> stream;
+    Clock::time_point since;
+  };
+  std::map<std::string, std::vector<Idle>> idle;  // the keep-alive pool, by target key
 
   std::shared_ptr<const ListenerRoutes> current() {
     std::lock_guard lock(mutex);
     return routes;
   }
-  // The target group of a forward action (by weight), then a target of it (round robin).
-  std::optional<RouteTarget> pick(const ListenerRoutes& r, const RouteAction& action) {
+  void set_routes(std::shared_ptr<const ListenerRoutes> r) {
+    std::lock_guard lock(mutex);
+    routes = std::move(r);
+    live = target_keys(routes.get());
+    for (auto it = idle.begin(); it != idle.end();)
+      it = live.count(it->first) ? std::next(it) : idle.erase(it);
+  }
+  template <typename Fn>
+  void count(Fn&& fn) {
+    std::lock_guard lock(mutex);
+    fn(traffic);
+  }
+
+  // The target group of a forward action (by weight), then a target of it (round robin, or the
+  // one with the fewest requests in flight for least_outstanding_requests).
+  std::optional<std::pair<std::string, RouteTarget>> pick(const ListenerRoutes& r, const RouteAction& action) {
     std::lock_guard lock(mutex);
     int total = 0;
     for (const auto& [arn, w] : action.groups) total += std::max(0, w);
@@ -57,19 +105,65 @@ struct ElbDataPlane::Entry : std::enable_shared_from_this<ElbDataPlane::Entry> {
     }
     auto g = r.groups.find(chosen);
     if (g == r.groups.end() || g->second.targets.empty()) return std::nullopt;
+    const auto& targets = g->second.targets;
     std::size_t& n = next[chosen];
-    return g->second.targets[n++ % g->second.targets.size()];
+    std::size_t index = n++ % targets.size();
+    if (g->second.algorithm == "least_outstanding_requests") {
+      int best = -1;
+      for (std::size_t i = 0; i < targets.size(); ++i) {
+        const std::size_t at = (index + i) % targets.size();
+        auto o = outstanding.find(targets[at].key());
+        const int busy = o == outstanding.end() ? 0 : o->second;
+        if (best < 0 || busy < best) {
+          best = busy;
+          index = at;
+        }
+      }
+    }
+    return std::make_pair(chosen, targets[index]);
+  }
+  void begin(const std::string& key) {
+    std::lock_guard lock(mutex);
+    ++outstanding[key];
+  }
+  void end(const std::string& key) {
+    std::lock_guard lock(mutex);
+    if (auto it = outstanding.find(key); it != outstanding.end() && --it->second <= 0) outstanding.erase(it);
+  }
+
+  // An idle connection to `key` that is still open and not older than `max_age`, or null.
+  std::unique_ptr<beast::tcp_stream> acquire(const std::string& key, std::chrono::seconds max_age) {
+    std::lock_guard lock(mutex);
+    auto it = idle.find(key);
+    if (it == idle.end()) return nullptr;
+    const auto oldest = Clock::now() - max_age;
+    while (!it->second.empty()) {
+      Idle conn = std::move(it->second.back());
+      it->second.pop_back();
+      if (conn.since >= oldest && still_open(conn.stream->socket())) return std::move(conn.stream);
+    }
+    return nullptr;
+  }
+  void release(const std::string& key, std::unique_ptr<beast::tcp_stream> stream) {
+    std::lock_guard lock(mutex);
+    if (closed || !live.count(key)) return;
+    auto& list = idle[key];
+    if (list.size() >= kMaxIdlePerTarget) return;
+    list.push_back({std::move(stream), Clock::now()});
   }
 };
 
 namespace {
 
 using net::use_awaitable;
-using Clock = std::chrono::steady_clock;
 
 const char* kPage503 =
     "<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n<center><h1>503 Service "
     "Temporarily Unavailable</h1></center>\r\n</body>\r\n</html>\r\n";
+
+constexpr std::size_t kMaxHeaderLine = 16 * 1024;  // one header line (ALB: 400 above)
+constexpr std::size_t kMaxHeaders = 64 * 1024;     // the request line and all headers
+constexpr int kMaxForwardedFor = 30;               // addresses in X-Forwarded-For (ALB: 463 above)
 
 std::string elb_page(int status, const std::string& reason) {
   if (status == 503) return kPage503;
@@ -89,19 +183,48 @@ HttpResponse elb_response(int status, unsigned version, bool keep_alive, std::st
   return res;
 }
 
-HttpResponse error_page(int status, unsigned version, bool keep_alive) {
-  const char* reason = status == 502 ? "Bad Gateway" : status == 504 ? "Gateway Time-out" : status == 400 ? "Bad Request"
-                                                                     : status == 405 ? "Method Not Allowed"
-                                                                                     : "Service Temporarily Unavailable";
-  return elb_response(status, version, keep_alive, elb_page(status, reason));
+const char* reason_of(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 405: return "Method Not Allowed";
+    case 463: return "";
+    case 502: return "Bad Gateway";
+    case 504: return "Gateway Time-out";
+    default: return "Service Temporarily Unavailable";
+  }
 }
 
+HttpResponse error_page(int status, unsigned version, bool keep_alive) {
+  return elb_response(status, version, keep_alive, elb_page(status, reason_of(status)));
+}
+
+// "1-<8 hex digits of epoch seconds>-<24 hex digits>", a trace id as ALB makes them.
 std::string trace_id() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   char out[64];
   const auto epoch = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  std::snprintf(out, sizeof out, "Root=1-%08llx-%012llx%012llx", static_cast<unsigned long long>(epoch),
+  std::snprintf(out, sizeof out, "1-%08llx-%012llx%012llx", static_cast<unsigned long long>(epoch) & 0xFFFFFFFFULL,
                 static_cast<unsigned long long>(rng() & 0xFFFFFFFFFFFFULL), static_cast<unsigned long long>(rng() & 0xFFFFFFFFFFFFULL));
+  return out;
+}
+
+// X-Amzn-Trace-Id as ALB forwards it: absent → a new Root; present without Root → a new Root
+// before the client's fields; with a Root → a Self field of this hop first (replacing a Self the
+// client sent), the client's fields kept.
+std::string trace_header(std::string_view existing) {
+  if (existing.empty()) return "Root=" + trace_id();
+  const std::string text(existing);
+  if (text.find("Root=") == std::string::npos) return "Root=" + trace_id() + ";" + text;
+  std::string out = "Self=" + trace_id();
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t semi = text.find(';', start);
+    if (semi == std::string::npos) semi = text.size();
+    std::string field = text.substr(start, semi - start);
+    while (!field.empty() && field.front() == ' ') field.erase(0, 1);
+    if (!field.empty() && field.rfind("Self=", 0) != 0) out += ";" + field;
+    start = semi + 1;
+  }
   return out;
 }
 
@@ -120,123 +243,304 @@ api::elbv2::RequestFacts facts_of(const HttpRequest& req, const std::string& cli
   return f;
 }
 
+int forwarded_for_count(std::string_view xff) {
+  if (xff.find_first_not_of(" \t") == std::string_view::npos) return 0;
+  return 1 + static_cast<int>(std::count(xff.begin(), xff.end(), ','));
+}
+
 void add_forwarded_headers(HttpRequest& req, const std::string& client_ip, int listener_port) {
   const auto xff = req["X-Forwarded-For"];
   req.set("X-Forwarded-For", xff.empty() ? client_ip : std::string(xff) + ", " + client_ip);
   req.set("X-Forwarded-Proto", "http");
   req.set("X-Forwarded-Port", std::to_string(listener_port));
-  const auto trace = req["X-Amzn-Trace-Id"];
-  if (trace.empty())
-    req.set("X-Amzn-Trace-Id", trace_id());
-  else if (std::string(trace).find("Root=") == std::string::npos)
-    req.set("X-Amzn-Trace-Id", trace_id() + ";" + std::string(trace));
+  req.set("X-Amzn-Trace-Id", trace_header(req["X-Amzn-Trace-Id"]));
 }
 
-// One upstream connection, reused for the next request of the same client while it is to the
-// same target and both sides keep alive.
-struct Upstream {
-  std::optional<beast::tcp_stream> stream;
-  std::string key;
-  beast::flat_buffer buffer;
+bool is_upgrade(const HttpRequest& req) {
+  return req.count(http::field::upgrade) > 0 && http::token_list{req[http::field::connection]}.exists("upgrade");
+}
+
+bool idempotent(http::verb v) {
+  return v == http::verb::get || v == http::verb::head || v == http::verb::options || v == http::verb::put ||
+         v == http::verb::delete_;
+}
+
+bool peer_gone(const boost::system::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == http::error::partial_message || ec == net::error::connection_reset ||
+         ec == net::error::eof || ec == net::error::broken_pipe;
+}
+
+// What forwarding one request gave: the target's response, or the load balancer's own error page.
+struct Forwarded {
+  HttpResponse res;
+  bool from_target = false;
+  bool connect_failed = false;
+  double seconds = 0;  // request sent → response headers read
 };
 
-net::awaitable<HttpResponse> forward(Upstream& up, const RouteTarget& target, HttpRequest& req, int idle_timeout) {
+net::awaitable<Forwarded> forward(ElbDataPlane::Entry& entry, const RouteTarget& target, HttpRequest& req,
+                                  int idle_timeout, unsigned version, bool keep) {
+  const auto ex = co_await net::this_coro::executor;
+  boost::system::error_code ec;
+  const bool head = req.method() == http::verb::head;
+  const auto idle = std::chrono::seconds(idle_timeout);
+  // ALB speaks HTTP/1.1 with keep-alive to targets whatever the client does.
+  req.version(11);
+  req.keep_alive(true);
+  req.erase("Keep-Alive");
+  req.erase(http::field::expect);
+  Forwarded out;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::unique_ptr<beast::tcp_stream> up = attempt == 0 ? entry.acquire(target.key(), idle) : nullptr;
+    const bool reused = up != nullptr;
+    if (!up) {
+      boost::system::error_code parse_ec;
+      const auto address = net::ip::make_address(target.ip, parse_ec);
+      if (parse_ec) {
+        out.res = error_page(502, version, keep);
+        co_return out;
+      }
+      up = std::make_unique<beast::tcp_stream>(ex);
+      up->expires_after(std::chrono::seconds(10));
+      co_await up->async_connect(tcp::endpoint(address, static_cast<unsigned short>(target.port)),
+                                 net::redirect_error(use_awaitable, ec));
+      if (ec) {
+        out.connect_failed = true;
+        out.res = error_page(ec == beast::error::timeout ? 504 : 502, version, keep);
+        co_return out;
+      }
+      up->socket().set_option(tcp::no_delay(true), ec);
+    }
+    const auto sent = Clock::now();
+    up->expires_after(idle);
+    co_await http::async_write(*up, req, net::redirect_error(use_awaitable, ec));
+    bool got_header = false;
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(64ull * 1024 * 1024);
+    if (head) parser.skip(true);
+    if (!ec) {
+      co_await http::async_read_header(*up, buffer, parser, net::redirect_error(use_awaitable, ec));
+      got_header = !ec;
+      out.seconds = std::chrono::duration<double>(Clock::now() - sent).count();
+    }
+    if (!ec && !parser.is_done()) co_await http::async_read(*up, buffer, parser, net::redirect_error(use_awaitable, ec));
+    if (!ec) {
+      HttpResponse res = parser.release();
+      if (res.keep_alive() && buffer.size() == 0) entry.release(target.key(), std::move(up));
+      res.erase("Keep-Alive");
+      res.keep_alive(keep);
+      if (version == 10 && res.chunked() && !head) {  // HTTP/1.0 clients know no chunks
+        res.chunked(false);
+        res.content_length(res.body().size());
+      }
+      out.res = std::move(res);
+      out.from_target = true;
+      co_return out;
+    }
+    const bool timed_out = ec == beast::error::timeout;
+    // A kept-alive connection the target closed meanwhile: once more on a fresh one.
+    if (reused && !got_header && !timed_out && idempotent(req.method()) && peer_gone(ec)) continue;
+    out.res = error_page(timed_out ? 504 : 502, version, keep);
+    co_return out;
+  }
+  out.res = error_page(502, version, keep);
+  co_return out;
+}
+
+net::awaitable<void> pipe(std::shared_ptr<tcp::socket> from, std::shared_ptr<tcp::socket> to) {
+  std::array<char, 16384> data;
+  boost::system::error_code ec;
+  for (;;) {
+    const std::size_t n = co_await from->async_read_some(net::buffer(data), net::redirect_error(use_awaitable, ec));
+    if (ec || n == 0) break;
+    co_await net::async_write(*to, net::buffer(data.data(), n), net::redirect_error(use_awaitable, ec));
+    if (ec) break;
+  }
+  to->shutdown(tcp::socket::shutdown_send, ec);
+}
+
+// Both ways until each side has finished sending.
+net::awaitable<void> splice(std::shared_ptr<tcp::socket> a, std::shared_ptr<tcp::socket> b) {
+  const auto ex = co_await net::this_coro::executor;
+  net::co_spawn(ex, pipe(b, a), net::detached);
+  co_await pipe(a, b);
+}
+
+// A request that upgrades the connection (websocket): a connection of its own to the target;
+// when the target answers 101, the client gets that answer and the two connections are joined.
+// Returns the response when the target declined (the session then ends).
+net::awaitable<std::optional<Forwarded>> tunnel(beast::tcp_stream& client, beast::flat_buffer& client_buffer,
+                                                const RouteTarget& target, HttpRequest& req, int idle_timeout) {
   const auto ex = co_await net::this_coro::executor;
   boost::system::error_code ec;
   const unsigned version = req.version();
-  const bool keep = req.keep_alive();
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    const bool reused = up.stream && up.key == target.key();
-    if (!reused) {
-      up.stream.emplace(ex);
-      up.buffer.clear();
-      up.key = target.key();
-      boost::system::error_code parse_ec;
-      const auto address = net::ip::make_address(target.ip, parse_ec);
-      if (parse_ec) co_return error_page(502, version, keep);
-      up.stream->expires_after(std::chrono::seconds(10));
-      co_await up.stream->async_connect(tcp::endpoint(address, static_cast<unsigned short>(target.port)),
-                                        net::redirect_error(use_awaitable, ec));
-      if (ec) {
-        up.stream.reset();
-        co_return error_page(ec == beast::error::timeout ? 504 : 502, version, keep);
-      }
-    }
-    up.stream->expires_after(std::chrono::seconds(idle_timeout));
-    co_await http::async_write(*up.stream, req, net::redirect_error(use_awaitable, ec));
-    if (!ec) {
-      http::response_parser<http::string_body> parser;
-      parser.body_limit(64ull * 1024 * 1024);
-      co_await http::async_read(*up.stream, up.buffer, parser, net::redirect_error(use_awaitable, ec));
-      if (!ec) {
-        HttpResponse res = parser.release();
-        if (!res.keep_alive()) up.stream.reset();
-        res.keep_alive(keep);
-        co_return res;
-      }
-    }
-    const bool timed_out = ec == beast::error::timeout;
-    up.stream.reset();
-    // A kept-alive connection the target closed meanwhile: once more on a fresh one.
-    if (reused && !timed_out && (ec == http::error::end_of_stream || ec == net::error::connection_reset ||
-                                 ec == net::error::eof || ec == net::error::broken_pipe))
-      continue;
-    co_return error_page(timed_out ? 504 : 502, version, keep);
+  Forwarded out;
+  const auto address = net::ip::make_address(target.ip, ec);
+  if (ec) {
+    out.res = error_page(502, version, false);
+    co_return out;
   }
-  co_return error_page(502, version, keep);
+  beast::tcp_stream up(ex);
+  up.expires_after(std::chrono::seconds(10));
+  co_await up.async_connect(tcp::endpoint(address, static_cast<unsigned short>(target.port)),
+                            net::redirect_error(use_awaitable, ec));
+  if (ec) {
+    out.connect_failed = true;
+    out.res = error_page(ec == beast::error::timeout ? 504 : 502, version, false);
+    co_return out;
+  }
+  up.socket().set_option(tcp::no_delay(true), ec);
+  const auto sent = Clock::now();
+  up.expires_after(std::chrono::seconds(idle_timeout));
+  co_await http::async_write(up, req, net::redirect_error(use_awaitable, ec));
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64ull * 1024 * 1024);
+  if (!ec) co_await http::async_read_header(up, buffer, parser, net::redirect_error(use_awaitable, ec));
+  out.seconds = std::chrono::duration<double>(Clock::now() - sent).count();
+  if (!ec && parser.get().result() != http::status::switching_protocols && !parser.is_done())
+    co_await http::async_read(up, buffer, parser, net::redirect_error(use_awaitable, ec));
+  if (ec) {
+    out.res = error_page(ec == beast::error::timeout ? 504 : 502, version, false);
+    co_return out;
+  }
+  HttpResponse res = parser.release();
+  if (res.result() != http::status::switching_protocols) {
+    res.keep_alive(false);
+    out.res = std::move(res);
+    out.from_target = true;
+    co_return out;
+  }
+  client.expires_after(std::chrono::seconds(idle_timeout));
+  http::response_serializer<http::string_body> sr(res);
+  co_await http::async_write_header(client, sr, net::redirect_error(use_awaitable, ec));
+  if (ec) co_return std::nullopt;
+  // Bytes each side sent after the upgrade that the parsers read already.
+  if (buffer.size()) co_await net::async_write(client, buffer.data(), net::redirect_error(use_awaitable, ec));
+  if (!ec && client_buffer.size())
+    co_await net::async_write(up, client_buffer.data(), net::redirect_error(use_awaitable, ec));
+  if (ec) co_return std::nullopt;
+  client.expires_never();
+  up.expires_never();
+  auto down_socket = std::make_shared<tcp::socket>(client.release_socket());
+  auto up_socket = std::make_shared<tcp::socket>(up.release_socket());
+  co_await splice(down_socket, up_socket);
+  co_return std::nullopt;
+}
+
+bool header_line_too_long(const HttpRequest& req) {
+  for (const auto& h : req)
+    if (h.name_string().size() + 2 + h.value().size() > kMaxHeaderLine) return true;
+  return req.target().size() > kMaxHeaderLine;
 }
 
 net::awaitable<void> http_session(std::shared_ptr<ElbDataPlane::Entry> entry, tcp::socket socket) {
   beast::tcp_stream client(std::move(socket));
   boost::system::error_code ec;
+  client.socket().set_option(tcp::no_delay(true), ec);
   const std::string client_ip = client.socket().remote_endpoint(ec).address().to_string();
+  entry->count([](api::ListenerTraffic& t) { ++t.new_connections; });
   beast::flat_buffer buffer;
-  Upstream up;
   while (!entry->closed) {
     auto routes = entry->current();
     const int idle = routes ? routes->idle_timeout_seconds : 60;
     http::request_parser<http::string_body> parser;
-    parser.header_limit(64 * 1024);
+    parser.header_limit(kMaxHeaders);
     parser.body_limit(64ull * 1024 * 1024);
     client.expires_after(std::chrono::seconds(idle));
-    co_await http::async_read(client, buffer, parser, net::redirect_error(use_awaitable, ec));
+    co_await http::async_read_header(client, buffer, parser, net::redirect_error(use_awaitable, ec));
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::eof ||
-        ec == net::error::connection_reset)
+        ec == net::error::connection_reset || ec == net::error::operation_aborted)
       break;
-    if (ec) {  // a request ALB cannot parse
-      HttpResponse bad = error_page(400, 11, false);
-      co_await http::async_write(client, bad, net::redirect_error(use_awaitable, ec));
+    const bool bad = ec || header_line_too_long(parser.get());
+    if (!bad && parser.get()[http::field::expect] == "100-continue" && !parser.is_done()) {
+      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      co_await net::async_write(client, net::buffer(kContinue), net::redirect_error(use_awaitable, ec));
+      if (ec) break;
+    }
+    if (!bad && !parser.is_done()) {
+      co_await http::async_read(client, buffer, parser, net::redirect_error(use_awaitable, ec));
+      if (ec == beast::error::timeout || peer_gone(ec)) break;
+    }
+    if (bad || ec) {  // a request ALB cannot parse: 400, and the connection ends
+      entry->count([](api::ListenerTraffic& t) {
+        ++t.requests;
+        ++t.elb_codes[400];
+      });
+      HttpResponse res = error_page(400, 11, false);
+      co_await http::async_write(client, res, net::redirect_error(use_awaitable, ec));
       break;
     }
     HttpRequest req = parser.release();
     const unsigned version = req.version();
     const bool keep = req.keep_alive();
     HttpResponse res;
+    std::optional<Forwarded> forwarded;
+    std::string group;
+    const api::elbv2::RouteRule* rule = nullptr;
     if (req.method() == http::verb::trace) {
       res = error_page(405, version, keep);
-    } else if (!routes) {
-      res = error_page(503, version, keep);
-    } else {
+    } else if (forwarded_for_count(req["X-Forwarded-For"]) > kMaxForwardedFor) {
+      res = error_page(463, version, keep);
+    } else if (routes) {
       const auto facts = facts_of(req, client_ip);
-      const auto* rule = api::elbv2::match_rule(*routes, facts);
+      rule = api::elbv2::match_rule(*routes, facts);
       const RouteAction* action = rule ? &rule->action : nullptr;
       if (!action || action->type.empty()) {
         res = error_page(503, version, keep);
       } else if (action->type == "fixed-response") {
         res = elb_response(action->status_code, version, keep, action->body,
                            action->content_type.empty() ? "text/plain" : action->content_type);
+        entry->count([](api::ListenerTraffic& t) { ++t.fixed_responses; });
       } else if (action->type == "redirect") {
         res = elb_response(action->status_code, version, keep, "");
         res.set(http::field::location, api::elbv2::redirect_location(*action, facts, "http", routes->port));
         res.prepare_payload();
-      } else if (auto target = entry->pick(*routes, *action)) {
+        entry->count([](api::ListenerTraffic& t) { ++t.redirects; });
+      } else if (auto picked = entry->pick(*routes, *action)) {
+        group = picked->first;
+        const RouteTarget& target = picked->second;
         add_forwarded_headers(req, client_ip, routes->port);
-        res = co_await forward(up, *target, req, idle);
+        entry->count([&](api::ListenerTraffic& t) { ++t.groups[group].requests; });
+        if (is_upgrade(req)) {
+          entry->count([](api::ListenerTraffic& t) { ++t.requests; });
+          entry->begin(target.key());
+          auto declined = co_await tunnel(client, buffer, target, req, idle);
+          entry->end(target.key());
+          if (!declined) co_return;  // upgraded: the tunnel is over
+          forwarded = std::move(declined);
+        } else {
+          entry->begin(target.key());
+          forwarded = co_await forward(*entry, target, req, idle, version, keep);
+          entry->end(target.key());
+        }
+        res = std::move(forwarded->res);
       } else {
         res = error_page(503, version, keep);
       }
+    } else {
+      res = error_page(503, version, keep);
     }
-    const bool again = res.keep_alive();
+    const int status = res.result_int();
+    const bool upgraded_request = forwarded && is_upgrade(req);
+    entry->count([&](api::ListenerTraffic& t) {
+      if (!upgraded_request) ++t.requests;
+      const bool ours = !forwarded || !forwarded->from_target;
+      const bool rule_answer = rule && (rule->action.type == "fixed-response" || rule->action.type == "redirect");
+      if (ours && !rule_answer && status >= 400) ++t.elb_codes[status];
+      if (!forwarded) return;
+      auto& g = t.groups[group];
+      if (forwarded->connect_failed) ++g.connection_errors;
+      if (!forwarded->from_target) return;
+      if (status >= 200 && status < 600) ++g.target_codes[status / 100];
+      const double s = forwarded->seconds;
+      if (g.responses == 0 || s < g.response_seconds_min) g.response_seconds_min = s;
+      if (g.responses == 0 || s > g.response_seconds_max) g.response_seconds_max = s;
+      g.response_seconds_sum += s;
+      ++g.responses;
+    });
+    const bool again = res.keep_alive() && !upgraded_request;
     client.expires_after(std::chrono::seconds(idle));
     co_await http::async_write(client, res, net::redirect_error(use_awaitable, ec));
     if (ec || !again) break;
@@ -244,39 +548,40 @@ net::awaitable<void> http_session(std::shared_ptr<ElbDataPlane::Entry> entry, tc
   client.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
-net::awaitable<void> pipe(tcp::socket& from, tcp::socket& to) {
-  std::array<char, 16384> data;
-  boost::system::error_code ec;
-  for (;;) {
-    const std::size_t n = co_await from.async_read_some(net::buffer(data), net::redirect_error(use_awaitable, ec));
-    if (ec || n == 0) break;
-    co_await net::async_write(to, net::buffer(data.data(), n), net::redirect_error(use_awaitable, ec));
-    if (ec) break;
-  }
-  to.shutdown(tcp::socket::shutdown_send, ec);
-}
-
 net::awaitable<void> tcp_session(std::shared_ptr<ElbDataPlane::Entry> entry, tcp::socket client) {
   auto routes = entry->current();
   boost::system::error_code ec;
+  entry->count([](api::ListenerTraffic& t) { ++t.new_connections; });
   if (!routes || routes->rules.empty()) co_return;
-  auto target = entry->pick(*routes, routes->rules.back().action);
-  if (!target) co_return;  // NLB: no target, the connection is reset
+  auto picked = entry->pick(*routes, routes->rules.back().action);
+  if (!picked) co_return;  // NLB: no target, the connection is reset
+  const RouteTarget target = picked->second;
+  entry->count([&](api::ListenerTraffic& t) { ++t.groups[picked->first].requests; });
   const auto ex = co_await net::this_coro::executor;
-  auto upstream = std::make_shared<tcp::socket>(ex);
-  const auto address = net::ip::make_address(target->ip, ec);
+  beast::tcp_stream upstream(ex);
+  const auto address = net::ip::make_address(target.ip, ec);
   if (ec) co_return;
-  co_await upstream->async_connect(tcp::endpoint(address, static_cast<unsigned short>(target->port)),
-                                   net::redirect_error(use_awaitable, ec));
-  if (ec) co_return;
-  auto down = std::make_shared<tcp::socket>(std::move(client));
-  net::co_spawn(ex, [down, upstream]() -> net::awaitable<void> { co_await pipe(*upstream, *down); }, net::detached);
-  co_await pipe(*down, *upstream);
+  upstream.expires_after(std::chrono::seconds(10));
+  co_await upstream.async_connect(tcp::endpoint(address, static_cast<unsigned short>(target.port)),
+                                  net::redirect_error(use_awaitable, ec));
+  if (ec) {
+    entry->count([&](api::ListenerTraffic& t) { ++t.groups[picked->first].connection_errors; });
+    co_return;
+  }
+  upstream.expires_never();
+  client.set_option(tcp::no_delay(true), ec);
+  upstream.socket().set_option(tcp::no_delay(true), ec);
+  co_await splice(std::make_shared<tcp::socket>(std::move(client)), std::make_shared<tcp::socket>(upstream.release_socket()));
 }
 
 void accept_loop(std::shared_ptr<ElbDataPlane::Entry> entry) {
   entry->acceptor.async_accept([entry](const boost::system::error_code& ec, tcp::socket socket) {
-    if (ec || entry->closed) return;
+    if (entry->closed) return;
+    if (ec) {
+      // Out of descriptors and the like: the listener keeps going (a closed acceptor stops it).
+      if (ec != net::error::operation_aborted && entry->acceptor.is_open()) accept_loop(entry);
+      return;
+    }
     const auto ex = socket.get_executor();
     if (entry->kind == "tcp-proxy")
       net::co_spawn(ex, tcp_session(entry, std::move(socket)), net::detached);
@@ -305,7 +610,7 @@ api::ListenerResult ElbDataPlane::open(const api::ListenerRequest& request) {
   }
   auto entry = std::make_shared<Entry>(net::make_strand(executor_));
   entry->kind = request.kind;
-  entry->routes = std::dynamic_pointer_cast<const ListenerRoutes>(request.config);
+  entry->set_routes(std::dynamic_pointer_cast<const ListenerRoutes>(request.config));
   boost::system::error_code ec;
   const auto address = net::ip::make_address(request.address, ec);
   if (ec) {
@@ -342,6 +647,8 @@ void ElbDataPlane::close(const std::string& id) {
   net::post(entry->acceptor.get_executor(), [entry] {
     boost::system::error_code ec;
     entry->acceptor.close(ec);
+    std::lock_guard lock(entry->mutex);
+    entry->idle.clear();
   });
 }
 
@@ -349,9 +656,20 @@ void ElbDataPlane::publish(const std::string& id, std::shared_ptr<const api::Dat
   std::lock_guard lock(mutex_);
   auto it = entries_.find(id);
   if (it == entries_.end()) return;
-  auto routes = std::dynamic_pointer_cast<const ListenerRoutes>(config);
-  std::lock_guard entry_lock(it->second->mutex);
-  it->second->routes = std::move(routes);
+  it->second->set_routes(std::dynamic_pointer_cast<const ListenerRoutes>(config));
+}
+
+std::map<std::string, api::ListenerTraffic> ElbDataPlane::take_traffic() {
+  std::map<std::string, api::ListenerTraffic> out;
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, entry] : entries_) {
+    std::lock_guard entry_lock(entry->mutex);
+    auto& t = entry->traffic;
+    if (t.requests == 0 && t.new_connections == 0 && t.groups.empty() && t.elb_codes.empty()) continue;
+    out.emplace(id, std::move(t));
+    t = api::ListenerTraffic{};
+  }
+  return out;
 }
 
 void ElbDataPlane::close_all() {
