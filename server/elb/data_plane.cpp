@@ -131,16 +131,20 @@ struct ElbDataPlane::Entry : std::enable_shared_from_this<ElbDataPlane::Entry> {
     if (auto it = outstanding.find(key); it != outstanding.end() && --it->second <= 0) outstanding.erase(it);
   }
 
-  // An idle connection to `key` that is still open and not older than `max_age`, or null.
-  std::unique_ptr<beast::tcp_stream> acquire(const std::string& key, std::chrono::seconds max_age) {
+  // An idle connection to `key` that is still open and not older than `max_age`, or null. One
+  // idle for less than a second is taken without asking the kernel whether the target closed it
+  // unless `must_check` (a request that cannot be sent twice): a retry covers that case.
+  std::unique_ptr<beast::tcp_stream> acquire(const std::string& key, std::chrono::seconds max_age, bool must_check) {
     std::lock_guard lock(mutex);
     auto it = idle.find(key);
     if (it == idle.end()) return nullptr;
-    const auto oldest = Clock::now() - max_age;
+    const auto now = Clock::now();
     while (!it->second.empty()) {
       Idle conn = std::move(it->second.back());
       it->second.pop_back();
-      if (conn.since >= oldest && still_open(conn.stream->socket())) return std::move(conn.stream);
+      if (conn.since < now - max_age) continue;
+      if (!must_check && conn.since > now - std::chrono::seconds(1)) return std::move(conn.stream);
+      if (still_open(conn.stream->socket())) return std::move(conn.stream);
     }
     return nullptr;
   }
@@ -228,7 +232,7 @@ std::string trace_header(std::string_view existing) {
   return out;
 }
 
-api::elbv2::RequestFacts facts_of(const HttpRequest& req, const std::string& client_ip) {
+api::elbv2::RequestFacts facts_of(const HttpRequest& req, const std::string& client_ip, bool with_headers) {
   api::elbv2::RequestFacts f;
   f.method = std::string(req.method_string());
   const std::string target(req.target());
@@ -239,8 +243,17 @@ api::elbv2::RequestFacts facts_of(const HttpRequest& req, const std::string& cli
   if (auto colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos) host.resize(colon);
   f.host = host;
   f.source_ip = client_ip;
-  for (const auto& h : req) f.headers.emplace_back(std::string(h.name_string()), std::string(h.value()));
+  if (with_headers)
+    for (const auto& h : req) f.headers.emplace_back(std::string(h.name_string()), std::string(h.value()));
   return f;
+}
+
+// Whether any rule of `routes` reads the request's headers (http-header conditions).
+bool reads_headers(const ListenerRoutes& routes) {
+  for (const auto& rule : routes.rules)
+    for (const auto& c : rule.conditions)
+      if (c.field == "http-header") return true;
+  return false;
 }
 
 int forwarded_for_count(std::string_view xff) {
@@ -291,7 +304,7 @@ net::awaitable<Forwarded> forward(ElbDataPlane::Entry& entry, const RouteTarget&
   req.erase(http::field::expect);
   Forwarded out;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    std::unique_ptr<beast::tcp_stream> up = attempt == 0 ? entry.acquire(target.key(), idle) : nullptr;
+    std::unique_ptr<beast::tcp_stream> up = attempt == 0 ? entry.acquire(target.key(), idle, !idempotent(req.method())) : nullptr;
     const bool reused = up != nullptr;
     if (!up) {
       boost::system::error_code parse_ec;
@@ -360,11 +373,12 @@ net::awaitable<void> pipe(std::shared_ptr<tcp::socket> from, std::shared_ptr<tcp
   to->shutdown(tcp::socket::shutdown_send, ec);
 }
 
-// Both ways until each side has finished sending.
-net::awaitable<void> splice(std::shared_ptr<tcp::socket> a, std::shared_ptr<tcp::socket> b) {
-  const auto ex = co_await net::this_coro::executor;
-  net::co_spawn(ex, pipe(b, a), net::detached);
-  co_await pipe(a, b);
+// Both ways until each side has finished sending: two coroutines on a strand of their own (each
+// socket is read by one and written by the other). Returns at once; they own the sockets.
+void splice(std::shared_ptr<tcp::socket> a, std::shared_ptr<tcp::socket> b) {
+  auto strand = net::make_strand(a->get_executor());
+  net::co_spawn(strand, pipe(b, a), net::detached);
+  net::co_spawn(strand, pipe(a, b), net::detached);
 }
 
 // A request that upgrades the connection (websocket): a connection of its own to the target;
@@ -425,7 +439,7 @@ net::awaitable<std::optional<Forwarded>> tunnel(beast::tcp_stream& client, beast
   up.expires_never();
   auto down_socket = std::make_shared<tcp::socket>(client.release_socket());
   auto up_socket = std::make_shared<tcp::socket>(up.release_socket());
-  co_await splice(down_socket, up_socket);
+  splice(down_socket, up_socket);
   co_return std::nullopt;
 }
 
@@ -484,7 +498,7 @@ net::awaitable<void> http_session(std::shared_ptr<ElbDataPlane::Entry> entry, tc
     } else if (forwarded_for_count(req["X-Forwarded-For"]) > kMaxForwardedFor) {
       res = error_page(463, version, keep);
     } else if (routes) {
-      const auto facts = facts_of(req, client_ip);
+      const auto facts = facts_of(req, client_ip, reads_headers(*routes));
       rule = api::elbv2::match_rule(*routes, facts);
       const RouteAction* action = rule ? &rule->action : nullptr;
       if (!action || action->type.empty()) {
@@ -571,15 +585,18 @@ net::awaitable<void> tcp_session(std::shared_ptr<ElbDataPlane::Entry> entry, tcp
   upstream.expires_never();
   client.set_option(tcp::no_delay(true), ec);
   upstream.socket().set_option(tcp::no_delay(true), ec);
-  co_await splice(std::make_shared<tcp::socket>(std::move(client)), std::make_shared<tcp::socket>(upstream.release_socket()));
+  splice(std::make_shared<tcp::socket>(std::move(client)), std::make_shared<tcp::socket>(upstream.release_socket()));
 }
 
-void accept_loop(std::shared_ptr<ElbDataPlane::Entry> entry) {
-  entry->acceptor.async_accept([entry](const boost::system::error_code& ec, tcp::socket socket) {
+// Accepts on the listener's strand; each connection is served on the I/O executor itself (a
+// session is one coroutine, so its steps never overlap; what sessions share is under the
+// entry's mutex).
+void accept_loop(std::shared_ptr<ElbDataPlane::Entry> entry, net::any_io_executor io) {
+  entry->acceptor.async_accept(io, [entry, io](const boost::system::error_code& ec, tcp::socket socket) {
     if (entry->closed) return;
     if (ec) {
       // Out of descriptors and the like: the listener keeps going (a closed acceptor stops it).
-      if (ec != net::error::operation_aborted && entry->acceptor.is_open()) accept_loop(entry);
+      if (ec != net::error::operation_aborted && entry->acceptor.is_open()) accept_loop(entry, io);
       return;
     }
     const auto ex = socket.get_executor();
@@ -587,7 +604,7 @@ void accept_loop(std::shared_ptr<ElbDataPlane::Entry> entry) {
       net::co_spawn(ex, tcp_session(entry, std::move(socket)), net::detached);
     else
       net::co_spawn(ex, http_session(entry, std::move(socket)), net::detached);
-    accept_loop(entry);
+    accept_loop(entry, io);
   });
 }
 
@@ -630,7 +647,7 @@ api::ListenerResult ElbDataPlane::open(const api::ListenerRequest& request) {
   result.ok = true;
   result.port = entry->acceptor.local_endpoint().port();
   entries_.emplace(request.id, entry);
-  net::post(entry->acceptor.get_executor(), [entry] { accept_loop(entry); });
+  net::post(entry->acceptor.get_executor(), [entry, io = executor_] { accept_loop(entry, io); });
   return result;
 }
 
