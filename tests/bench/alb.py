@@ -17,7 +17,10 @@ so it measures connects rather than proxying). Everything listens on 127.0.0.1 (
 127.255.x.y address); ecslocal runs with its own --instance name; every process started here is
 stopped at exit, the temp directory removed.
 
-usage: tests/bench/alb.py [--seconds N] [--target nginx|busybox] [-- extra ecslocal args]
+With --runs N (default 1) the three runs are repeated N times, interleaved, and the table shows
+each path's median run (by requests/s), which steadies the figures on a shared machine.
+
+usage: tests/bench/alb.py [--seconds N] [--runs N] [--target nginx|busybox] [-- extra ecslocal args]
 Needs: build/ecslocal (ECSLOCAL_BIN), wrk and nginx (apt-get install -y wrk nginx), boto3.
 """
 
@@ -190,6 +193,7 @@ def start_nginx_proxy(work: Path, target_ip: str, target_port: int, procs: list)
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=int, default=5, choices=range(1, 31), metavar="1-30")
+    parser.add_argument("--runs", type=int, default=1, choices=range(1, 10), metavar="1-9")
     parser.add_argument("--target", choices=["nginx", "busybox"], default="nginx")
     parser.add_argument("extra", nargs="*", help="extra ecslocal arguments (after --)")
     args = parser.parse_args()
@@ -207,8 +211,13 @@ def main() -> int:
         print(f"ALB benchmark: target {args.target} at {direct}; ALB {alb}; nginx {proxy}")
         print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} "
               "(wrk, the proxies and the target share them; figures are noisy on a busy machine)")
-        results = [wrk("direct", direct, args.seconds), wrk("ecslocal", alb, args.seconds),
-                   wrk("nginx", proxy, args.seconds)]
+        runs: dict[str, list[dict]] = {"direct": [], "ecslocal": [], "nginx": []}
+        for _ in range(args.runs):
+            for name, url in (("direct", direct), ("ecslocal", alb), ("nginx", proxy)):
+                runs[name].append(wrk(name, url, args.seconds))
+        results = [sorted(r, key=lambda x: x["rps"])[len(r) // 2] for r in runs.values()]
+        for r in results:
+            r["errors"] = sum(x["errors"] for x in runs[r["name"]])
     finally:
         for p in reversed(procs):
             p.terminate()
@@ -224,6 +233,9 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
     by = {r["name"]: r for r in results}
     print("\n==================== ALB benchmark results ====================")
+    if args.runs > 1:
+        print(f"median of {args.runs} runs each; requests/s of every run: " +
+              "; ".join(f"{n} " + " ".join(f"{x['rps']:.0f}" for x in v) for n, v in runs.items()))
     print(f"{'path':<10} {'req/s':>10} {'p50 ms':>9} {'p99 ms':>9} {'errors':>7}")
     for r in results:
         print(f"{r['name']:<10} {r['rps']:>10.0f} {r['p50']:>9.3f} {r['p99']:>9.3f} {r['errors']:>7d}")
