@@ -343,9 +343,13 @@ net::awaitable<Forwarded> forward(ElbDataPlane::Entry& entry, const RouteTarget&
       if (res.keep_alive() && buffer.size() == 0) entry.release(target.key(), std::move(up));
       res.erase("Keep-Alive");
       res.keep_alive(keep);
+      const int code = res.result_int();
+      const bool bodyless = head || code / 100 == 1 || code == 204 || code == 304;
       if (version == 10 && res.chunked() && !head) {  // HTTP/1.0 clients know no chunks
         res.chunked(false);
         res.content_length(res.body().size());
+      } else if (!bodyless && !res.chunked() && res.count(http::field::content_length) == 0) {
+        res.content_length(res.body().size());  // a body the target ended by closing: framed for the client
       }
       out.res = std::move(res);
       out.from_target = true;

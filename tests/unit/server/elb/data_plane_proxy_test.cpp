@@ -24,7 +24,8 @@ using api::elbv2::ListenerRoutes;
 // A target. Modes: "http" answers "<name> <target>" keeping alive as asked (HEAD: headers of a
 // 5-byte body only); "silent" reads and never answers; "reset" closes at once; "garbage" answers
 // bytes that are no HTTP; "websocket" answers 101 and then echoes bytes; "close" answers with
-// Connection: close; "drop-idle" answers keep-alive but closes the connection right after.
+// Connection: close; "drop-idle" answers keep-alive but closes the connection right after; "eof"
+// answers HTTP/1.0 with a body that ends when the connection does.
 class Target {
  public:
   Target(net::io_context& ioc, std::string name, std::string mode = "http")
@@ -75,6 +76,15 @@ class Target {
       }
       if (mode_ == "silent") {
         held_.push_back(stream);
+        return;
+      }
+      if (mode_ == "eof") {  // a body ended by closing the connection, as HTTP/1.0 servers do
+        auto raw = std::make_shared<std::string>("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil eof");
+        net::async_write(*stream, net::buffer(*raw), [stream, raw](const boost::system::error_code&, std::size_t) {
+          boost::system::error_code ignored;
+          stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
+          stream->close();
+        });
         return;
       }
       if (mode_ == "garbage") {
@@ -417,6 +427,19 @@ TEST_F(ElbProxyTest, AConnectionTheTargetClosesIsNotReused) {
   Client c(plane_port_);
   for (int i = 0; i < 3; ++i) ASSERT_EQ(c.get("/x").body(), "d /x");  // a pooled connection that went away
   EXPECT_EQ(dropping.accepts(), 3);
+}
+
+TEST_F(ElbProxyTest, ABodyEndedByTheTargetClosingIsFramedForAKeepAliveClient) {
+  Target eof(ioc, "e", "eof");
+  Client c(open(routes_to({&eof})));
+  for (int i = 0; i < 2; ++i) {
+    auto r = c.get("/");
+    EXPECT_EQ(r.result_int(), 200);
+    EXPECT_EQ(r.body(), "until eof");
+    EXPECT_EQ(r[http::field::content_length], "9");
+    EXPECT_TRUE(r.keep_alive());
+  }
+  EXPECT_EQ(eof.accepts(), 2);
 }
 
 TEST_F(ElbProxyTest, TrafficIsCountedPerListenerAndTargetGroup) {
