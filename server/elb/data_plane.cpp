@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <limits>
 #include <cstdio>
 #include <random>
 #include <set>
@@ -289,10 +290,82 @@ struct Forwarded {
   bool from_target = false;
   bool connect_failed = false;
   double seconds = 0;  // request sent → response headers read
+  // The response went to the client as it came (a large or unframed body): `res` is empty,
+  // `status` is the target's, `client_keep` whether the client connection may go on.
+  bool streamed = false;
+  int status = 0;
+  bool client_keep = false;
 };
 
+constexpr std::uint64_t kBufferedBody = 1024 * 1024;  // larger bodies, or of unknown size, are streamed
+
+// Relays the body of a response whose header `parser` has read from `up` to the client as it
+// arrives: the client gets the target's Content-Length, chunks when the target's body has no
+// length (or ends by closing), and, HTTP/1.0 clients, a body ended by closing.
+net::awaitable<void> stream_response(ElbDataPlane::Entry& entry, const RouteTarget& target,
+                                     std::unique_ptr<beast::tcp_stream> up, beast::flat_buffer& buffer,
+                                     http::response_parser<http::empty_body>&& header, beast::tcp_stream& client,
+                                     unsigned version, bool keep, std::chrono::seconds idle, Forwarded& out) {
+  boost::system::error_code ec;
+  http::response_parser<http::buffer_body> p{std::move(header)};
+  auto& msg = p.get();
+  const bool target_keep = msg.keep_alive();
+  const bool has_length = msg.count(http::field::content_length) > 0;
+  msg.erase("Keep-Alive");
+  msg.keep_alive(keep);
+  if (version == 10) {
+    if (msg.chunked() || !has_length) {
+      msg.chunked(false);
+      msg.keep_alive(false);
+    }
+  } else if (!has_length && !msg.chunked()) {
+    msg.chunked(true);
+  }
+  out.client_keep = msg.keep_alive();
+  std::array<char, 16384> data;
+  msg.body().data = nullptr;
+  msg.body().size = 0;
+  msg.body().more = true;
+  http::response_serializer<http::buffer_body> sr{msg};
+  client.expires_after(idle);
+  co_await http::async_write_header(client, sr, net::redirect_error(use_awaitable, ec));
+  bool upstream_ok = !ec;
+  while (!ec) {
+    if (!p.is_done()) {
+      msg.body().data = data.data();
+      msg.body().size = data.size();
+      up->expires_after(idle);
+      co_await http::async_read(*up, buffer, p, net::redirect_error(use_awaitable, ec));
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) {
+        upstream_ok = false;
+        break;
+      }
+      msg.body().size = data.size() - msg.body().size;
+      msg.body().data = data.data();
+      msg.body().more = !p.is_done();
+    } else {
+      msg.body().data = nullptr;
+      msg.body().size = 0;
+      msg.body().more = false;
+    }
+    client.expires_after(idle);
+    co_await http::async_write(client, sr, net::redirect_error(use_awaitable, ec));
+    if (ec == http::error::need_buffer) {
+      ec = {};
+      continue;
+    }
+    if (ec || sr.is_done()) break;
+  }
+  if (ec || !upstream_ok) {
+    out.client_keep = false;  // cut mid-body: the client connection ends too
+    co_return;
+  }
+  if (p.is_done() && target_keep && buffer.size() == 0) entry.release(target.key(), std::move(up));
+}
+
 net::awaitable<Forwarded> forward(ElbDataPlane::Entry& entry, const RouteTarget& target, HttpRequest& req,
-                                  int idle_timeout, unsigned version, bool keep) {
+                                  beast::tcp_stream& client, int idle_timeout, unsigned version, bool keep) {
   const auto ex = co_await net::this_coro::executor;
   boost::system::error_code ec;
   const bool head = req.method() == http::verb::head;
@@ -329,17 +402,28 @@ net::awaitable<Forwarded> forward(ElbDataPlane::Entry& entry, const RouteTarget&
     co_await http::async_write(*up, req, net::redirect_error(use_awaitable, ec));
     bool got_header = false;
     beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(64ull * 1024 * 1024);
-    if (head) parser.skip(true);
+    http::response_parser<http::empty_body> header;
+    header.body_limit(std::numeric_limits<std::uint64_t>::max());  // (Boost 1.74 takes none as 0)
+    if (head) header.skip(true);
     if (!ec) {
-      co_await http::async_read_header(*up, buffer, parser, net::redirect_error(use_awaitable, ec));
+      co_await http::async_read_header(*up, buffer, header, net::redirect_error(use_awaitable, ec));
       got_header = !ec;
       out.seconds = std::chrono::duration<double>(Clock::now() - sent).count();
     }
-    if (!ec && !parser.is_done()) co_await http::async_read(*up, buffer, parser, net::redirect_error(use_awaitable, ec));
+    if (!ec && !header.is_done() && !(header.content_length() && *header.content_length() <= kBufferedBody)) {
+      out.from_target = true;
+      out.streamed = true;
+      out.status = header.get().result_int();
+      co_await stream_response(entry, target, std::move(up), buffer, std::move(header), client, version, keep, idle, out);
+      co_return out;
+    }
+    std::optional<http::response_parser<http::string_body>> parser;
     if (!ec) {
-      HttpResponse res = parser.release();
+      parser.emplace(std::move(header));
+      if (!parser->is_done()) co_await http::async_read(*up, buffer, *parser, net::redirect_error(use_awaitable, ec));
+    }
+    if (!ec) {
+      HttpResponse res = parser->release();
       if (res.keep_alive() && buffer.size() == 0) entry.release(target.key(), std::move(up));
       res.erase("Keep-Alive");
       res.keep_alive(keep);
@@ -530,7 +614,7 @@ net::awaitable<void> http_session(std::shared_ptr<ElbDataPlane::Entry> entry, tc
           forwarded = std::move(declined);
         } else {
           entry->begin(target.key());
-          forwarded = co_await forward(*entry, target, req, idle, version, keep);
+          forwarded = co_await forward(*entry, target, req, client, idle, version, keep);
           entry->end(target.key());
         }
         res = std::move(forwarded->res);
@@ -540,7 +624,8 @@ net::awaitable<void> http_session(std::shared_ptr<ElbDataPlane::Entry> entry, tc
     } else {
       res = error_page(503, version, keep);
     }
-    const int status = res.result_int();
+    const bool streamed = forwarded && forwarded->streamed;
+    const int status = streamed ? forwarded->status : res.result_int();
     const bool upgraded_request = forwarded && is_upgrade(req);
     entry->count([&](api::ListenerTraffic& t) {
       if (!upgraded_request) ++t.requests;
@@ -558,6 +643,10 @@ net::awaitable<void> http_session(std::shared_ptr<ElbDataPlane::Entry> entry, tc
       g.response_seconds_sum += s;
       ++g.responses;
     });
+    if (streamed) {  // the response went out already
+      if (!forwarded->client_keep) break;
+      continue;
+    }
     const bool again = res.keep_alive() && !upgraded_request;
     client.expires_after(std::chrono::seconds(idle));
     co_await http::async_write(client, res, net::redirect_error(use_awaitable, ec));

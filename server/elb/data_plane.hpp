@@ -15,6 +15,9 @@
 // Keep-alive pools: each listener keeps idle upstream connections per target (at most
 // kMaxIdlePerTarget, dropped on error, when idle longer than the idle timeout, or when the target
 // leaves the published routes), so keep-alive clients do not cost a connect per request.
+// Bodies: requests are read whole (up to 64 MiB); responses up to 1 MiB with a Content-Length
+// are read whole, larger ones or of unknown length are relayed as they arrive (chunked to
+// HTTP/1.1 clients when the target gave no length).
 // Counts traffic per listener and target group for take_traffic() (metrics).
 #include <map>
 #include <memory>

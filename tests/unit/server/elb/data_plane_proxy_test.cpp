@@ -25,7 +25,8 @@ using api::elbv2::ListenerRoutes;
 // 5-byte body only); "silent" reads and never answers; "reset" closes at once; "garbage" answers
 // bytes that are no HTTP; "websocket" answers 101 and then echoes bytes; "close" answers with
 // Connection: close; "drop-idle" answers keep-alive but closes the connection right after; "eof"
-// answers HTTP/1.0 with a body that ends when the connection does.
+// answers HTTP/1.0 with a body that ends when the connection does; "big" answers /large with a
+// 3 MiB body (and the rest as "http").
 class Target {
  public:
   Target(net::io_context& ioc, std::string name, std::string mode = "http")
@@ -102,6 +103,10 @@ class Target {
       }
       auto res = std::make_shared<HttpResponse>(http::status::ok, 11);
       res->body() = name_ + " " + std::string(req->target());
+      if (mode_ == "big" && req->target() == "/large") {
+        res->body().resize(3u * 1024 * 1024 + 7);
+        for (std::size_t i = 0; i < res->body().size(); ++i) res->body()[i] = static_cast<char>('0' + i % 10);
+      }
       res->keep_alive(req->keep_alive() && mode_ != "close");
       res->prepare_payload();
       if (mode_ == "drop-idle") {
@@ -429,17 +434,41 @@ TEST_F(ElbProxyTest, AConnectionTheTargetClosesIsNotReused) {
   EXPECT_EQ(dropping.accepts(), 3);
 }
 
-TEST_F(ElbProxyTest, ABodyEndedByTheTargetClosingIsFramedForAKeepAliveClient) {
+TEST_F(ElbProxyTest, ABodyEndedByTheTargetClosingIsChunkedForAKeepAliveClient) {
   Target eof(ioc, "e", "eof");
-  Client c(open(routes_to({&eof})));
+  const int port = open(routes_to({&eof}));
+  Client c(port);
   for (int i = 0; i < 2; ++i) {
     auto r = c.get("/");
     EXPECT_EQ(r.result_int(), 200);
     EXPECT_EQ(r.body(), "until eof");
-    EXPECT_EQ(r[http::field::content_length], "9");
+    EXPECT_TRUE(r.chunked());
     EXPECT_TRUE(r.keep_alive());
   }
   EXPECT_EQ(eof.accepts(), 2);
+  // An HTTP/1.0 client gets the body ended by closing, as the target sent it.
+  Client old(port);
+  HttpRequest req{http::verb::get, "/", 10};
+  auto r = old.request(req);
+  EXPECT_EQ(r.body(), "until eof");
+  EXPECT_FALSE(r.chunked());
+  EXPECT_FALSE(r.keep_alive());
+}
+
+TEST_F(ElbProxyTest, LargeBodiesAreStreamedAndTheConnectionIsPooledAfterwards) {
+  Target big(ioc, "b", "big");
+  Client c(open(routes_to({&big})));
+  for (int i = 0; i < 2; ++i) {
+    auto r = c.get("/large");
+    EXPECT_EQ(r.result_int(), 200);
+    ASSERT_EQ(r.body().size(), 3u * 1024 * 1024 + 7);
+    EXPECT_EQ(r.body().substr(0, 4), "0123");
+    EXPECT_EQ(r[http::field::content_length], std::to_string(3u * 1024 * 1024 + 7));
+    EXPECT_EQ(c.get("/small").body(), "b /small");
+  }
+  EXPECT_EQ(big.accepts(), 1);  // one upstream connection for all four
+  auto traffic = plane.take_traffic();
+  EXPECT_EQ(traffic.at("listener").groups.at("tg").target_codes[2], 4u);
 }
 
 TEST_F(ElbProxyTest, TrafficIsCountedPerListenerAndTargetGroup) {
