@@ -71,6 +71,19 @@ class Batch {
   std::vector<MetricDatum> data_;
 };
 
+// HealthyHostCount and UnHealthyHostCount of a group, overall and by zone.
+void host_counts(Batch& batch, const std::string& lb_dimension, const std::string& group_dimension,
+                 const auto& gm) {
+  auto put = [&](const Dimensions& dims, const auto& healthy, const auto& unhealthy) {
+    batch.stats("HealthyHostCount", dims, healthy.sum, healthy.count, healthy.min, healthy.max, "Count");
+    batch.stats("UnHealthyHostCount", dims, unhealthy.sum, unhealthy.count, unhealthy.min, unhealthy.max, "Count");
+  };
+  put({{"LoadBalancer", lb_dimension}, {"TargetGroup", group_dimension}}, gm.healthy, gm.unhealthy);
+  for (const auto& [zone, samples] : gm.zones)
+    put({{"LoadBalancer", lb_dimension}, {"TargetGroup", group_dimension}, {"AvailabilityZone", zone}}, samples.first,
+        samples.second);
+}
+
 // The healthy targets RequestCountPerTarget divides by.
 double per_target_divisor(double healthy_average, double registered_average) {
   if (healthy_average > 0) return healthy_average;
@@ -113,11 +126,16 @@ void ElbMetrics::collect(const ElbStore& store, const std::map<std::string, List
     // Target health, sampled for every group in use, under each load balancer using it.
     for (const auto& [arn, g] : state.target_groups) {
       int healthy = 0, unhealthy = 0, registered = 0;
+      std::map<std::string, std::pair<int, int>> zones;
       for (const auto& [key, t] : g.targets) {
         const HealthView v = health_view(state, g, t, now, registration_step);
         if (v.state == "healthy") ++healthy;
         if (v.state == "unhealthy") ++unhealthy;
         if (!t.draining_until) ++registered;
+        if (t.availability_zone.empty()) continue;
+        auto& z = zones[t.availability_zone];
+        if (v.state == "healthy") ++z.first;
+        if (v.state == "unhealthy") ++z.second;
       }
       for (const auto& lb_arn : state.load_balancers_of(arn)) {
         auto lb = state.load_balancers.find(lb_arn);
@@ -127,6 +145,10 @@ void ElbMetrics::collect(const ElbStore& store, const std::map<std::string, List
         gm.healthy.add(healthy);
         gm.unhealthy.add(unhealthy);
         gm.registered.add(registered);
+        for (const auto& [zone, counts] : zones) {
+          gm.zones[zone].first.add(counts.first);
+          gm.zones[zone].second.add(counts.second);
+        }
       }
     }
     // The data plane's counts of this account's listeners.
@@ -173,9 +195,7 @@ void ElbMetrics::publish(MetricSink& sink, TimePoint now) {
         for (const auto& [group_arn, gm] : lm.groups) {
           const Dimensions dims{{"LoadBalancer", lm.dimension}, {"TargetGroup", gm.dimension}};
           nlb.count("NewFlowCount", dims, double(gm.traffic.requests));
-          nlb.stats("HealthyHostCount", dims, gm.healthy.sum, gm.healthy.count, gm.healthy.min, gm.healthy.max, "Count");
-          nlb.stats("UnHealthyHostCount", dims, gm.unhealthy.sum, gm.unhealthy.count, gm.unhealthy.min,
-                    gm.unhealthy.max, "Count");
+          host_counts(nlb, lm.dimension, gm.dimension, gm);
         }
         continue;
       }
@@ -203,9 +223,7 @@ void ElbMetrics::publish(MetricSink& sink, TimePoint now) {
                   requests / per_target_divisor(average(gm.healthy), average(gm.registered)), "None");
         alb.target_codes(dims, gm.traffic);
         alb.nonzero("TargetConnectionErrorCount", dims, double(gm.traffic.connection_errors));
-        alb.stats("HealthyHostCount", dims, gm.healthy.sum, gm.healthy.count, gm.healthy.min, gm.healthy.max, "Count");
-        alb.stats("UnHealthyHostCount", dims, gm.unhealthy.sum, gm.unhealthy.count, gm.unhealthy.min, gm.unhealthy.max,
-                  "Count");
+        host_counts(alb, lm.dimension, gm.dimension, gm);
         GroupTotal& total = totals[group_arn];
         total.dimension = gm.dimension;
         total.requests += gm.traffic.requests;

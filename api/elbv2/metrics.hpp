@@ -9,9 +9,11 @@
 //        HTTP_Fixed_Response_Count, HTTP_Redirect_Count, NewConnectionCount, TargetConnectionErrorCount
 //        {LoadBalancer, TargetGroup}: RequestCount, RequestCountPerTarget, HTTPCode_Target_<n>XX_Count,
 //        TargetResponseTime, TargetConnectionErrorCount, HealthyHostCount, UnHealthyHostCount
+//        {LoadBalancer, TargetGroup, AvailabilityZone}: HealthyHostCount, UnHealthyHostCount (targets
+//        registered with a zone, as ECS registers its tasks)
 //        {TargetGroup}: RequestCount, RequestCountPerTarget
 //   NLB  {LoadBalancer}: NewFlowCount; {LoadBalancer, TargetGroup}: NewFlowCount, HealthyHostCount,
-//        UnHealthyHostCount
+//        UnHealthyHostCount; by AvailabilityZone as for ALB
 //
 // RequestCount and RequestCountPerTarget are published for every target group in use, 0 when
 // idle; the HTTPCode counts only when not 0. RequestCountPerTarget divides by the healthy targets
@@ -49,6 +51,7 @@ class ElbMetrics {
     std::string dimension;
     TargetGroupTraffic traffic;
     Samples healthy, unhealthy, registered;
+    std::map<std::string, std::pair<Samples, Samples>> zones;  // healthy, unhealthy by the targets' zone
   };
   struct LoadBalancerMinute {
     std::string dimension;

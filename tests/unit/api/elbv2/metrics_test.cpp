@@ -65,8 +65,11 @@ class ElbMetricsTest : public ::testing::Test {
     auto& state = h.provider().state("000000000000", "us-east-1");
     lb_dim = state.load_balancers.at(lb).dimension();
     tg_dim = state.find_target_group(tg)->dimension();
-    for (const char* ip : {"172.31.0.10", "172.31.0.11"})
-      ASSERT_TRUE(h.call("RegisterTargets", {{"TargetGroupArn", tg}, {"Targets.member.1.Id", ip}}).ok());
+    ASSERT_TRUE(h.call("RegisterTargets", {{"TargetGroupArn", tg}, {"Targets.member.1.Id", "172.31.0.10"}}).ok());
+    auto r = h.call("RegisterTargets", {{"TargetGroupArn", tg},
+                                        {"Targets.member.1.Id", "172.31.0.11"},
+                                        {"Targets.member.1.AvailabilityZone", "us-east-1a"}});
+    ASSERT_TRUE(r.ok()) << r.body;
   }
   ElbHarness h;
   ScriptedDataPlane plane;
@@ -141,6 +144,14 @@ TEST_F(ElbMetricsTest, AMinutesTrafficIsPublishedUnderApplicationElbWithAwssDime
   EXPECT_EQ(healthy->sum / healthy->sample_count, 1);
   EXPECT_EQ(unhealthy->maximum, 1);
   EXPECT_EQ(healthy->timestamp, minute_start);
+  // By zone: only the target registered with one.
+  auto in_zone = by_both;
+  in_zone.emplace_back("AvailabilityZone", "us-east-1a");
+  const auto* zone_unhealthy = sink.find(ns, "UnHealthyHostCount", in_zone);
+  const auto* zone_healthy = sink.find(ns, "HealthyHostCount", in_zone);
+  ASSERT_TRUE(zone_unhealthy && zone_healthy);
+  EXPECT_EQ(zone_unhealthy->maximum, 1);
+  EXPECT_EQ(zone_healthy->maximum, 0);
   EXPECT_EQ(sink.find("AWS/NetworkELB", "HealthyHostCount", by_both), nullptr);
 
   // An idle minute still reports RequestCount 0 for the group in use; no codes.
