@@ -40,11 +40,14 @@ bool still_open(tcp::socket& socket) {
   return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
-std::set<std::string> target_keys(const ListenerRoutes* routes) {
+std::set<std::string> target_keys(const ListenerRoutes* routes, bool with_draining) {
   std::set<std::string> out;
   if (!routes) return out;
-  for (const auto& [arn, g] : routes->groups)
+  for (const auto& [arn, g] : routes->groups) {
     for (const auto& t : g.targets) out.insert(t.key());
+    if (with_draining)
+      for (const auto& t : g.draining) out.insert(t.key());
+  }
   return out;
 }
 
@@ -57,13 +60,16 @@ struct ElbDataPlane::Entry : std::enable_shared_from_this<ElbDataPlane::Entry> {
   std::mutex mutex;  // routes, live, round robin, outstanding, traffic, idle
   std::shared_ptr<const ListenerRoutes> routes;
   std::set<std::string> live;               // target keys of `routes` (the pool keeps only these)
+  std::set<std::string> known;              // and the draining ones (requests to others are cut)
+  // Upstream connections with a request in flight, by target key.
+  std::multimap<std::string, std::weak_ptr<beast::tcp_stream>> busy;
   std::map<std::string, std::size_t> next;  // round robin position per target group
   std::map<std::string, int> outstanding;   // requests in flight per target key
   std::uint64_t weighted = 0;
   std::atomic<bool> closed{false};
   api::ListenerTraffic traffic;
   struct Idle {
-    std::unique_ptr<beast::tcp_stream> stream;
+    std::shared_ptr<beast::tcp_stream> stream;
     Clock::time_point since;
   };
   std::map<std::string, std::vector<Idle>> idle;  // the keep-alive pool, by target key
@@ -75,9 +81,29 @@ struct ElbDataPlane::Entry : std::enable_shared_from_this<ElbDataPlane::Entry> {
   void set_routes(std::shared_ptr<const ListenerRoutes> r) {
     std::lock_guard lock(mutex);
     routes = std::move(r);
-    live = target_keys(routes.get());
+    live = target_keys(routes.get(), false);
+    known = target_keys(routes.get(), true);
     for (auto it = idle.begin(); it != idle.end();)
       it = live.count(it->first) ? std::next(it) : idle.erase(it);
+    // A target that left for good (its deregistration delay is over): requests still running on
+    // it are cut (the shutdown fails their reads; they answer 502).
+    for (auto& [key, weak] : busy)
+      if (!known.count(key))
+        if (auto stream = weak.lock()) ::shutdown(stream->socket().native_handle(), SHUT_RDWR);
+  }
+  bool knows(const std::string& key) {
+    std::lock_guard lock(mutex);
+    return known.count(key) > 0;
+  }
+  // Registers `stream` as busy with a request to `key` while the returned guard lives.
+  auto track(const std::string& key, const std::shared_ptr<beast::tcp_stream>& stream) {
+    std::lock_guard lock(mutex);
+    auto it = busy.emplace(key, stream);
+    auto done = [this, it](void*) {
+      std::lock_guard l(mutex);
+      busy.erase(it);
+    };
+    return std::unique_ptr<void, decltype(done)>(reinterpret_cast<void*>(1), done);
   }
   template <typename Fn>
   void count(Fn&& fn) {
@@ -135,7 +161,7 @@ struct ElbDataPlane::Entry : std::enable_shared_from_this<ElbDataPlane::Entry> {
   // An idle connection to `key` that is still open and not older than `max_age`, or null. One
   // idle for less than a second is taken without asking the kernel whether the target closed it
   // unless `must_check` (a request that cannot be sent twice): a retry covers that case.
-  std::unique_ptr<beast::tcp_stream> acquire(const std::string& key, std::chrono::seconds max_age, bool must_check) {
+  std::shared_ptr<beast::tcp_stream> acquire(const std::string& key, std::chrono::seconds max_age, bool must_check) {
     std::lock_guard lock(mutex);
     auto it = idle.find(key);
     if (it == idle.end()) return nullptr;
@@ -149,7 +175,7 @@ struct ElbDataPlane::Entry : std::enable_shared_from_this<ElbDataPlane::Entry> {
     }
     return nullptr;
   }
-  void release(const std::string& key, std::unique_ptr<beast::tcp_stream> stream) {
+  void release(const std::string& key, std::shared_ptr<beast::tcp_stream> stream) {
     std::lock_guard lock(mutex);
     if (closed || !live.count(key)) return;
     auto& list = idle[key];
@@ -303,7 +329,7 @@ constexpr std::uint64_t kBufferedBody = 1024 * 1024;  // larger bodies, or of un
 // arrives: the client gets the target's Content-Length, chunks when the target's body has no
 // length (or ends by closing), and, HTTP/1.0 clients, a body ended by closing.
 net::awaitable<void> stream_response(ElbDataPlane::Entry& entry, const RouteTarget& target,
-                                     std::unique_ptr<beast::tcp_stream> up, beast::flat_buffer& buffer,
+                                     std::shared_ptr<beast::tcp_stream> up, beast::flat_buffer& buffer,
                                      http::response_parser<http::empty_body>&& header, beast::tcp_stream& client,
                                      unsigned version, bool keep, std::chrono::seconds idle, Forwarded& out) {
   boost::system::error_code ec;
@@ -377,7 +403,7 @@ net::awaitable<Forwarded> forward(ElbDataPlane::Entry& entry, const RouteTarget&
   req.erase(http::field::expect);
   Forwarded out;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    std::unique_ptr<beast::tcp_stream> up = attempt == 0 ? entry.acquire(target.key(), idle, !idempotent(req.method())) : nullptr;
+    std::shared_ptr<beast::tcp_stream> up = attempt == 0 ? entry.acquire(target.key(), idle, !idempotent(req.method())) : nullptr;
     const bool reused = up != nullptr;
     if (!up) {
       boost::system::error_code parse_ec;
@@ -386,7 +412,7 @@ net::awaitable<Forwarded> forward(ElbDataPlane::Entry& entry, const RouteTarget&
         out.res = error_page(502, version, keep);
         co_return out;
       }
-      up = std::make_unique<beast::tcp_stream>(ex);
+      up = std::make_shared<beast::tcp_stream>(ex);
       up->expires_after(std::chrono::seconds(10));
       co_await up->async_connect(tcp::endpoint(address, static_cast<unsigned short>(target.port)),
                                  net::redirect_error(use_awaitable, ec));
@@ -397,6 +423,7 @@ net::awaitable<Forwarded> forward(ElbDataPlane::Entry& entry, const RouteTarget&
       }
       up->socket().set_option(tcp::no_delay(true), ec);
     }
+    const auto in_flight = entry.track(target.key(), up);
     const auto sent = Clock::now();
     up->expires_after(idle);
     co_await http::async_write(*up, req, net::redirect_error(use_awaitable, ec));
@@ -441,7 +468,8 @@ net::awaitable<Forwarded> forward(ElbDataPlane::Entry& entry, const RouteTarget&
     }
     const bool timed_out = ec == beast::error::timeout;
     // A kept-alive connection the target closed meanwhile: once more on a fresh one.
-    if (reused && !got_header && !timed_out && idempotent(req.method()) && peer_gone(ec)) continue;
+    if (reused && !got_header && !timed_out && idempotent(req.method()) && peer_gone(ec) && entry.knows(target.key()))
+      continue;
     out.res = error_page(timed_out ? 504 : 502, version, keep);
     co_return out;
   }

@@ -471,6 +471,25 @@ TEST_F(ElbProxyTest, LargeBodiesAreStreamedAndTheConnectionIsPooledAfterwards) {
   EXPECT_EQ(traffic.at("listener").groups.at("tg").target_codes[2], 4u);
 }
 
+TEST_F(ElbProxyTest, RequestsInFlightOnADrainedTargetAreCutWhenItLeaves) {
+  Target silent(ioc, "s", "silent"), a(ioc, "a");
+  const int port = open(routes_to({&silent}, 30));
+  auto pending = std::async(std::launch::async, [port] { return Client(port).get("/slow").result_int(); });
+  ASSERT_TRUE(silent.wait_accepts(1));
+  // Deregistered: no new requests go there, the one in flight goes on.
+  auto draining = routes_to({&a}, 30);
+  draining->groups["tg"].draining.push_back({"127.0.0.1", silent.port()});
+  plane.publish("listener", draining);
+  Client other(port);
+  EXPECT_EQ(other.get("/").body(), "a /");
+  EXPECT_EQ(pending.wait_for(0s), std::future_status::timeout);
+  // The delay is over: the target leaves the routes and the request still running is 502.
+  plane.publish("listener", routes_to({&a}, 30));
+  ASSERT_EQ(pending.wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(pending.get(), 502);
+  EXPECT_EQ(silent.accepts(), 1);  // not tried again
+}
+
 TEST_F(ElbProxyTest, TrafficIsCountedPerListenerAndTargetGroup) {
   Target a(ioc, "a");
   Target reset(ioc, "r", "reset");
