@@ -188,6 +188,67 @@ namespace {
 
 using net::use_awaitable;
 
+// The idle timeouts of a session's socket operations with one timer wait per period instead of
+// one per operation (Beast's per-operation expiry costs a timer for every read and write):
+// arm() before an operation, done() after it; when the deadline passes in between, the watched
+// sockets' operations are cancelled and done() reports it (the error becomes a timeout).
+class Watchdog : public std::enable_shared_from_this<Watchdog> {
+ public:
+  explicit Watchdog(net::any_io_executor ex) : timer_(std::move(ex)) {}
+  void arm(Clock::duration d, tcp::socket* a, tcp::socket* b = nullptr) {
+    std::lock_guard lock(mutex_);
+    due_ = Clock::now() + d;
+    watched_[0] = a;
+    watched_[1] = b;
+    fired_ = false;
+    if (!waiting_) wait();
+  }
+  // Ends the watch; whether the deadline passed during it.
+  bool done() {
+    std::lock_guard lock(mutex_);
+    const bool fired = fired_;
+    fired_ = false;
+    due_ = Clock::time_point::max();
+    watched_[0] = watched_[1] = nullptr;
+    return fired;
+  }
+  void stop() {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    watched_[0] = watched_[1] = nullptr;
+    timer_.cancel();
+  }
+
+ private:
+  void wait() {  // with mutex_ held
+    waiting_ = true;
+    timer_.expires_at(due_);
+    timer_.async_wait([self = shared_from_this()](const boost::system::error_code&) { self->on_wait(); });
+  }
+  void on_wait() {
+    std::lock_guard lock(mutex_);
+    waiting_ = false;
+    if (stopped_ || due_ == Clock::time_point::max()) return;
+    if (Clock::now() < due_) return wait();
+    fired_ = true;
+    due_ = Clock::time_point::max();
+    for (tcp::socket* s : watched_) {
+      boost::system::error_code ignored;
+      if (s) s->cancel(ignored);
+    }
+  }
+  net::steady_timer timer_;
+  std::mutex mutex_;
+  Clock::time_point due_ = Clock::time_point::max();
+  tcp::socket* watched_[2] = {nullptr, nullptr};
+  bool waiting_ = false, fired_ = false, stopped_ = false;
+};
+
+// After a watched operation: a cancellation by the watchdog is a timeout.
+void settle(Watchdog& dog, boost::system::error_code& ec) {
+  if (dog.done() && ec) ec = beast::error::timeout;
+}
+
 const char* kPage503 =
     "<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n<center><h1>503 Service "
     "Temporarily Unavailable</h1></center>\r\n</body>\r\n</html>\r\n";
@@ -331,7 +392,8 @@ constexpr std::uint64_t kBufferedBody = 1024 * 1024;  // larger bodies, or of un
 net::awaitable<void> stream_response(ElbDataPlane::Entry& entry, const RouteTarget& target,
                                      std::shared_ptr<beast::tcp_stream> up, beast::flat_buffer& buffer,
                                      http::response_parser<http::empty_body>&& header, beast::tcp_stream& client,
-                                     unsigned version, bool keep, std::chrono::seconds idle, Forwarded& out) {
+                                     unsigned version, bool keep, std::chrono::seconds idle, Watchdog& dog,
+                                     Forwarded& out) {
   boost::system::error_code ec;
   http::response_parser<http::buffer_body> p{std::move(header)};
   auto& msg = p.get();
@@ -353,15 +415,17 @@ net::awaitable<void> stream_response(ElbDataPlane::Entry& entry, const RouteTarg
   msg.body().size = 0;
   msg.body().more = true;
   http::response_serializer<http::buffer_body> sr{msg};
-  client.expires_after(idle);
+  dog.arm(idle, &client.socket(), &up->socket());
   co_await http::async_write_header(client, sr, net::redirect_error(use_awaitable, ec));
+  settle(dog, ec);
   bool upstream_ok = !ec;
   while (!ec) {
     if (!p.is_done()) {
       msg.body().data = data.data();
       msg.body().size = data.size();
-      up->expires_after(idle);
+      dog.arm(idle, &up->socket());
       co_await http::async_read(*up, buffer, p, net::redirect_error(use_awaitable, ec));
+      settle(dog, ec);
       if (ec == http::error::need_buffer) ec = {};
       if (ec) {
         upstream_ok = false;
@@ -375,8 +439,9 @@ net::awaitable<void> stream_response(ElbDataPlane::Entry& entry, const RouteTarg
       msg.body().size = 0;
       msg.body().more = false;
     }
-    client.expires_after(idle);
+    dog.arm(idle, &client.socket());
     co_await http::async_write(client, sr, net::redirect_error(use_awaitable, ec));
+    settle(dog, ec);
     if (ec == http::error::need_buffer) {
       ec = {};
       continue;
@@ -391,7 +456,8 @@ net::awaitable<void> stream_response(ElbDataPlane::Entry& entry, const RouteTarg
 }
 
 net::awaitable<Forwarded> forward(ElbDataPlane::Entry& entry, const RouteTarget& target, HttpRequest& req,
-                                  beast::tcp_stream& client, int idle_timeout, unsigned version, bool keep) {
+                                  beast::tcp_stream& client, Watchdog& dog, int idle_timeout, unsigned version,
+                                  bool keep) {
   const auto ex = co_await net::this_coro::executor;
   boost::system::error_code ec;
   const bool head = req.method() == http::verb::head;
@@ -421,11 +487,12 @@ net::awaitable<Forwarded> forward(ElbDataPlane::Entry& entry, const RouteTarget&
         out.res = error_page(ec == beast::error::timeout ? 504 : 502, version, keep);
         co_return out;
       }
+      up->expires_never();  // from here on the watchdog times its operations
       up->socket().set_option(tcp::no_delay(true), ec);
     }
     const auto in_flight = entry.track(target.key(), up);
     const auto sent = Clock::now();
-    up->expires_after(idle);
+    dog.arm(idle, &up->socket());
     co_await http::async_write(*up, req, net::redirect_error(use_awaitable, ec));
     bool got_header = false;
     beast::flat_buffer buffer;
@@ -437,17 +504,23 @@ net::awaitable<Forwarded> forward(ElbDataPlane::Entry& entry, const RouteTarget&
       got_header = !ec;
       out.seconds = std::chrono::duration<double>(Clock::now() - sent).count();
     }
+    settle(dog, ec);
     if (!ec && !header.is_done() && !(header.content_length() && *header.content_length() <= kBufferedBody)) {
       out.from_target = true;
       out.streamed = true;
       out.status = header.get().result_int();
-      co_await stream_response(entry, target, std::move(up), buffer, std::move(header), client, version, keep, idle, out);
+      co_await stream_response(entry, target, std::move(up), buffer, std::move(header), client, version, keep, idle, dog,
+                               out);
       co_return out;
     }
     std::optional<http::response_parser<http::string_body>> parser;
     if (!ec) {
       parser.emplace(std::move(header));
-      if (!parser->is_done()) co_await http::async_read(*up, buffer, *parser, net::redirect_error(use_awaitable, ec));
+      if (!parser->is_done()) {
+        dog.arm(idle, &up->socket());
+        co_await http::async_read(*up, buffer, *parser, net::redirect_error(use_awaitable, ec));
+        settle(dog, ec);
+      }
     }
     if (!ec) {
       HttpResponse res = parser->release();
@@ -572,14 +645,20 @@ net::awaitable<void> http_session(std::shared_ptr<ElbDataPlane::Entry> entry, tc
   const std::string client_ip = client.socket().remote_endpoint(ec).address().to_string();
   entry->count([](api::ListenerTraffic& t) { ++t.new_connections; });
   beast::flat_buffer buffer;
+  auto dog = std::make_shared<Watchdog>(client.get_executor());
+  struct StopDog {
+    Watchdog& dog;
+    ~StopDog() { dog.stop(); }
+  } stop_dog{*dog};
   while (!entry->closed) {
     auto routes = entry->current();
     const int idle = routes ? routes->idle_timeout_seconds : 60;
     http::request_parser<http::string_body> parser;
     parser.header_limit(kMaxHeaders);
     parser.body_limit(64ull * 1024 * 1024);
-    client.expires_after(std::chrono::seconds(idle));
+    dog->arm(std::chrono::seconds(idle), &client.socket());
     co_await http::async_read_header(client, buffer, parser, net::redirect_error(use_awaitable, ec));
+    settle(*dog, ec);
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::eof ||
         ec == net::error::connection_reset || ec == net::error::operation_aborted)
       break;
@@ -590,7 +669,9 @@ net::awaitable<void> http_session(std::shared_ptr<ElbDataPlane::Entry> entry, tc
       if (ec) break;
     }
     if (!bad && !parser.is_done()) {
+      dog->arm(std::chrono::seconds(idle), &client.socket());
       co_await http::async_read(client, buffer, parser, net::redirect_error(use_awaitable, ec));
+      settle(*dog, ec);
       if (ec == beast::error::timeout || peer_gone(ec)) break;
     }
     if (bad || ec) {  // a request ALB cannot parse: 400, and the connection ends
@@ -599,7 +680,9 @@ net::awaitable<void> http_session(std::shared_ptr<ElbDataPlane::Entry> entry, tc
         ++t.elb_codes[400];
       });
       HttpResponse res = error_page(400, 11, false);
+      dog->arm(std::chrono::seconds(idle), &client.socket());
       co_await http::async_write(client, res, net::redirect_error(use_awaitable, ec));
+      settle(*dog, ec);
       break;
     }
     HttpRequest req = parser.release();
@@ -642,7 +725,7 @@ net::awaitable<void> http_session(std::shared_ptr<ElbDataPlane::Entry> entry, tc
           forwarded = std::move(declined);
         } else {
           entry->begin(target.key());
-          forwarded = co_await forward(*entry, target, req, client, idle, version, keep);
+          forwarded = co_await forward(*entry, target, req, client, *dog, idle, version, keep);
           entry->end(target.key());
         }
         res = std::move(forwarded->res);
@@ -676,8 +759,9 @@ net::awaitable<void> http_session(std::shared_ptr<ElbDataPlane::Entry> entry, tc
       continue;
     }
     const bool again = res.keep_alive() && !upgraded_request;
-    client.expires_after(std::chrono::seconds(idle));
+    dog->arm(std::chrono::seconds(idle), &client.socket());
     co_await http::async_write(client, res, net::redirect_error(use_awaitable, ec));
+    settle(*dog, ec);
     if (ec || !again) break;
   }
   client.socket().shutdown(tcp::socket::shutdown_send, ec);
