@@ -244,6 +244,53 @@ class Watchdog : public std::enable_shared_from_this<Watchdog> {
   bool waiting_ = false, fired_ = false, stopped_ = false;
 };
 
+// A message with a string body as one start line + header block and the body: two buffers for
+// one write (Beast's serializer hands the kernel a buffer per field name, separator and value).
+// Chunked messages go through Beast.
+template <bool isRequest>
+std::string head_of(const http::message<isRequest, http::string_body>& msg) {
+  std::string out;
+  out.reserve(256);
+  if constexpr (isRequest) {
+    out.append(msg.method_string().data(), msg.method_string().size());
+    out += ' ';
+    out.append(msg.target().data(), msg.target().size());
+    out += msg.version() == 10 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n";
+  } else {
+    out += msg.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    out += std::to_string(msg.result_int());
+    out += ' ';
+    const auto reason = msg.reason();
+    if (reason.empty()) {
+      const auto standard = http::obsolete_reason(msg.result());
+      out.append(standard.data(), standard.size());
+    } else {
+      out.append(reason.data(), reason.size());
+    }
+    out += "\r\n";
+  }
+  for (const auto& f : msg) {
+    out.append(f.name_string().data(), f.name_string().size());
+    out += ": ";
+    out.append(f.value().data(), f.value().size());
+    out += "\r\n";
+  }
+  out += "\r\n";
+  return out;
+}
+
+template <bool isRequest>
+net::awaitable<void> write_message(beast::tcp_stream& stream, http::message<isRequest, http::string_body>& msg,
+                                   boost::system::error_code& ec) {
+  if (msg.chunked()) {
+    co_await http::async_write(stream, msg, net::redirect_error(use_awaitable, ec));
+    co_return;
+  }
+  const std::string head = head_of(msg);
+  const std::array<net::const_buffer, 2> buffers{net::buffer(head), net::buffer(msg.body())};
+  co_await net::async_write(stream, buffers, net::redirect_error(use_awaitable, ec));
+}
+
 // After a watched operation: a cancellation by the watchdog is a timeout.
 void settle(Watchdog& dog, boost::system::error_code& ec) {
   if (dog.done() && ec) ec = beast::error::timeout;
@@ -493,7 +540,7 @@ net::awaitable<Forwarded> forward(ElbDataPlane::Entry& entry, const RouteTarget&
     const auto in_flight = entry.track(target.key(), up);
     const auto sent = Clock::now();
     dog.arm(idle, &up->socket());
-    co_await http::async_write(*up, req, net::redirect_error(use_awaitable, ec));
+    co_await write_message(*up, req, ec);
     bool got_header = false;
     beast::flat_buffer buffer;
     http::response_parser<http::empty_body> header;
@@ -681,7 +728,7 @@ net::awaitable<void> http_session(std::shared_ptr<ElbDataPlane::Entry> entry, tc
       });
       HttpResponse res = error_page(400, 11, false);
       dog->arm(std::chrono::seconds(idle), &client.socket());
-      co_await http::async_write(client, res, net::redirect_error(use_awaitable, ec));
+      co_await write_message(client, res, ec);
       settle(*dog, ec);
       break;
     }
@@ -760,7 +807,7 @@ net::awaitable<void> http_session(std::shared_ptr<ElbDataPlane::Entry> entry, tc
     }
     const bool again = res.keep_alive() && !upgraded_request;
     dog->arm(std::chrono::seconds(idle), &client.socket());
-    co_await http::async_write(client, res, net::redirect_error(use_awaitable, ec));
+    co_await write_message(client, res, ec);
     settle(*dog, ec);
     if (ec || !again) break;
   }
