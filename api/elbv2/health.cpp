@@ -2,6 +2,8 @@
 // used by a listener or rule; one passing check turns a new target healthy, UnhealthyThreshold
 // consecutive failures unhealthy, HealthyThreshold consecutive passes healthy again. Draining
 // lasts the group's deregistration delay, then the target leaves the group.
+#include <set>
+
 #include "api/elbv2/mapping.hpp"
 #include "api/elbv2/provider.hpp"
 #include "api/elbv2/validation.hpp"
@@ -171,15 +173,19 @@ void ElbProvider::arm_drain_end(const std::string& account_id, const std::string
 }
 
 void ElbProvider::prune_drained(ElbState& state, TimePoint now) {
+  std::set<std::string> changed;  // load balancers whose routes lost a draining target
   for (auto& [arn, g] : state.target_groups)
     for (auto it = g.targets.begin(); it != g.targets.end();) {
       if (it->second.draining_until && *it->second.draining_until <= now) {
         cancel_timer(it->second);
         it = g.targets.erase(it);
+        for (const auto& lb : state.load_balancers_of(arn)) changed.insert(lb);
       } else {
         ++it;
       }
     }
+  // The data plane cuts requests still running on them (502, as ALB does when the delay is over).
+  for (const auto& lb : changed) publish_routes(state, lb);
 }
 
 }  // namespace ecslocal::api::elbv2

@@ -68,6 +68,24 @@ DataPlane* ElbProvider::data_plane() const {
 
 void ElbProvider::tick(Clock::time_point now) {
   store_.for_each([&](const std::string&, const std::string&, ElbState& state) { prune_drained(state, now); });
+  collect_metrics(now);
+}
+
+MetricSink* ElbProvider::metric_sink() const {
+  if (metric_sink_override_) return metric_sink_override_;
+  return ports_ ? ports_->find<MetricSink>() : nullptr;
+}
+
+void ElbProvider::collect_metrics(TimePoint now) {
+  DataPlane* plane = data_plane();
+  auto traffic = plane ? plane->take_traffic() : std::map<std::string, ListenerTraffic>{};
+  MetricSink* sink = metric_sink();
+  if (!sink) {  // nobody to publish to: nothing is kept
+    metrics_.clear();
+    return;
+  }
+  metrics_.collect(store_, traffic, now, settings_.registration_step);
+  metrics_.publish(*sink, now);
 }
 
 std::string ElbProvider::allocate_address() {
@@ -133,6 +151,7 @@ void ElbProvider::on_reset() {
   });
   store_.clear();
   addresses_.clear();
+  metrics_.clear();
 }
 
 Json ElbProvider::snapshot() const { return snapshot_elbv2(store_); }

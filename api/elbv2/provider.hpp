@@ -19,6 +19,7 @@
 #include <string>
 
 #include "api/common/ids.hpp"
+#include "api/elbv2/metrics.hpp"
 #include "api/elbv2/model.hpp"
 #include "api/ports/ports.hpp"
 #include "api/ports/target_groups.hpp"
@@ -145,6 +146,17 @@ class ElbProvider : public Service, public TargetGroupDirectory, public TaskObse
   DataPlane* data_plane_override_ = nullptr;
   std::set<std::uint32_t> addresses_;  // VIPs in use
   std::uint32_t next_address_ = 0;
+
+  // ---- metrics (metrics.hpp): each tick takes the data plane's counts and samples target
+  // health; minutes that are over go to the MetricSink port (dropped without one) ----
+ public:
+  void set_metric_sink(MetricSink* sink) { metric_sink_override_ = sink; }
+  MetricSink* metric_sink() const;
+  void collect_metrics(TimePoint now);
+
+ private:
+  ElbMetrics metrics_;
+  MetricSink* metric_sink_override_ = nullptr;
 };
 
 void register_load_balancer_operations(ElbProvider& provider, OperationTable& table);

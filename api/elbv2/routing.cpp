@@ -82,7 +82,10 @@ RouteGroup group_routes(const ElbState& state, const TargetGroup& g, TimePoint n
   if (it != g.attributes.end()) out.algorithm = it->second;
   std::vector<RouteTarget> healthy, fallback;
   for (const auto& [key, t] : g.targets) {
-    if (t.draining_until) continue;
+    if (t.draining_until) {
+      out.draining.push_back({t.id, t.port});
+      continue;
+    }
     const HealthView v = health_view(state, g, t, now, step);
     if (v.state == "healthy")
       healthy.push_back({t.id, t.port});

@@ -28,6 +28,7 @@ struct RouteTarget {
 struct RouteGroup {
   std::string arn, dimension;  // dimension: "targetgroup/<name>/<id>" (metrics)
   std::vector<RouteTarget> targets;  // where requests may go now (empty: 503)
+  std::vector<RouteTarget> draining;  // deregistered, delay not over: requests in flight go on
   std::string algorithm = "round_robin";
 };
 

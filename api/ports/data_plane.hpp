@@ -8,6 +8,7 @@
 // threads. Handlers never read api state: what they need (routes, targets) the state strand
 // publishes as an immutable DataPlaneConfig, which handlers pick up on their next request.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -36,6 +37,24 @@ struct ListenerResult {
                            // ("address 127.0.0.1:8080 is already in use")
 };
 
+// What a load balancer listener's handler counted since the last take_traffic() (the ELBv2
+// provider rolls it up per minute into AWS/ApplicationELB and AWS/NetworkELB metrics).
+struct TargetGroupTraffic {
+  std::uint64_t requests = 0;          // requests (HTTP) or new flows (TCP) sent to a target of the group
+  std::uint64_t target_codes[6] = {};  // target responses by status class: [2] 2xx ... [5] 5xx
+  std::uint64_t responses = 0;         // responses timed (TargetResponseTime)
+  double response_seconds_sum = 0, response_seconds_min = 0, response_seconds_max = 0;
+  std::uint64_t connection_errors = 0;  // connects to a target that failed (TargetConnectionErrorCount)
+};
+
+struct ListenerTraffic {
+  std::uint64_t requests = 0;              // every request the listener processed
+  std::map<int, std::uint64_t> elb_codes;  // responses the load balancer made itself, by status (400, 502...)
+  std::uint64_t fixed_responses = 0, redirects = 0;
+  std::uint64_t new_connections = 0;                 // client connections (TCP: flows) accepted
+  std::map<std::string, TargetGroupTraffic> groups;  // by target group ARN
+};
+
 class DataPlane {
  public:
   virtual ~DataPlane() = default;
@@ -45,6 +64,9 @@ class DataPlane {
   virtual void close(const std::string& id) = 0;
   // Replaces the configuration the listener's handler reads. Unknown ids: no-op.
   virtual void publish(const std::string& id, std::shared_ptr<const DataPlaneConfig> config) = 0;
+  // The traffic counted by each open listener (by id) since the last call, which resets the counts.
+  // Listeners that count nothing are left out.
+  virtual std::map<std::string, ListenerTraffic> take_traffic() { return {}; }
 };
 
 }  // namespace ecslocal::api

@@ -8,8 +8,17 @@
 // picks a target group by weight, then a target round robin among the published candidates
 // (healthy, or all when none is: fail-open); 503 with AWS's page when there is none, 502 when the
 // target refuses, resets or answers garbage, 504 when it does not connect within 10 s or answer
-// within the idle timeout. Adds X-Forwarded-For/Proto/Port and X-Amzn-Trace-Id. TRACE is 405.
-// One upstream connection per client connection, reused while both keep alive.
+// within the idle timeout. Adds X-Forwarded-For/Proto/Port and X-Amzn-Trace-Id (a Self field
+// when the client sent a Root). TRACE is 405; a header line over 16 KiB or headers over 64 KiB
+// are 400; more than 30 addresses in X-Forwarded-For are 463. Websocket (any Upgrade) requests
+// get a connection of their own to the target and, after its 101, bytes flow both ways.
+// Keep-alive pools: each listener keeps idle upstream connections per target (at most
+// kMaxIdlePerTarget, dropped on error, when idle longer than the idle timeout, or when the target
+// leaves the published routes), so keep-alive clients do not cost a connect per request.
+// Bodies: requests are read whole (up to 64 MiB); responses up to 1 MiB with a Content-Length
+// are read whole, larger ones or of unknown length are relayed as they arrive (chunked to
+// HTTP/1.1 clients when the target gave no length).
+// Counts traffic per listener and target group for take_traffic() (metrics).
 #include <map>
 #include <memory>
 #include <mutex>
@@ -28,9 +37,11 @@ class ElbDataPlane final : public api::DataPlane {
   api::ListenerResult open(const api::ListenerRequest& request) override;
   void close(const std::string& id) override;
   void publish(const std::string& id, std::shared_ptr<const api::DataPlaneConfig> config) override;
+  std::map<std::string, api::ListenerTraffic> take_traffic() override;
   void close_all();
 
   struct Entry;  // one open listener (data_plane.cpp)
+  static constexpr std::size_t kMaxIdlePerTarget = 128;
 
  private:
   net::any_io_executor executor_;

@@ -149,6 +149,29 @@ TEST_F(ElbTargetHealthTest, RoutesGoToHealthyTargetsOrFailOpen) {
   EXPECT_EQ(r->rules[0].action.type, "forward");
 }
 
+TEST_F(ElbTargetHealthTest, DrainingTargetsArePublishedApartUntilTheDelayIsOver) {
+  const std::string listener = h.create_listener(lb, tg);
+  ASSERT_TRUE(h.call("ModifyTargetGroupAttributes", {{"TargetGroupArn", tg},
+                                                     {"Attributes.member.1.Key", "deregistration_delay.timeout_seconds"},
+                                                     {"Attributes.member.1.Value", "30"}})
+                  .ok());
+  ASSERT_TRUE(register_target("172.31.0.10").ok());
+  ASSERT_TRUE(register_target("172.31.0.11").ok());
+  h.advance(2s);
+  auto& state = h.provider().state("000000000000", "us-east-1");
+  auto routes = [&] {
+    return api::elbv2::routing_config(state, state.listeners.at(listener), h.now, std::chrono::seconds(2));
+  };
+  ASSERT_EQ(routes()->groups.at(tg).targets.size(), 2u);
+  ASSERT_TRUE(h.call("DeregisterTargets", {{"TargetGroupArn", tg}, {"Targets.member.1.Id", "172.31.0.11"}}).ok());
+  auto r = routes();
+  ASSERT_EQ(r->groups.at(tg).targets.size(), 1u);
+  ASSERT_EQ(r->groups.at(tg).draining.size(), 1u);
+  EXPECT_EQ(r->groups.at(tg).draining[0].ip, "172.31.0.11");
+  h.advance(31s);
+  EXPECT_TRUE(routes()->groups.at(tg).draining.empty());
+}
+
 TEST_F(ElbTargetHealthTest, SnapshotKeepsEverythingAndRestoreRearmsProbes) {
   const std::string listener = h.create_listener(lb, tg);
   ASSERT_TRUE(register_target("172.31.0.10").ok());

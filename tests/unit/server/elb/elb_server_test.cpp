@@ -139,5 +139,41 @@ TEST_F(ElbServerTest, AListenerPortTakenIsAnError) {
   EXPECT_EQ(h.call("DescribeListeners", {{"LoadBalancerArn", lb}}).count("ListenerArn"), 0u);
 }
 
+TEST_F(ElbServerTest, RulesCreatedOutOfOrderAreTriedByPriorityOnTheListener) {
+  const std::string lb = h.create_alb();
+  const std::string tg = h.create_tg();
+  const std::string dns = h.call("DescribeLoadBalancers").text("DNSName");
+  const int port = free_port();
+  const std::string listener = h.create_listener(lb, tg, port);
+  ASSERT_FALSE(listener.empty());
+  auto rule = [&](const std::string& priority, const std::string& pattern, const std::string& body) {
+    auto r = h.call("CreateRule", {{"ListenerArn", listener},
+                                   {"Priority", priority},
+                                   {"Conditions.member.1.Field", "path-pattern"},
+                                   {"Conditions.member.1.Values.member.1", pattern},
+                                   {"Actions.member.1.Type", "fixed-response"},
+                                   {"Actions.member.1.FixedResponseConfig.StatusCode", "200"},
+                                   {"Actions.member.1.FixedResponseConfig.MessageBody", body}});
+    ASSERT_TRUE(r.ok()) << r.body;
+  };
+  rule("20", "/a*", "twenty");
+  rule("10", "/ab*", "ten");
+  auto fetch = [&](const std::string& target) {
+    net::io_context client;
+    beast::tcp_stream stream(client);
+    stream.connect(tcp::endpoint(net::ip::make_address(dns), static_cast<unsigned short>(port)));
+    HttpRequest req{http::verb::get, target, 11};
+    req.set(http::field::host, dns);
+    http::write(stream, req);
+    beast::flat_buffer buffer;
+    HttpResponse res;
+    http::read(stream, buffer, res);
+    return res;
+  };
+  EXPECT_EQ(fetch("/abc").body(), "ten");     // both match: the lower priority number wins
+  EXPECT_EQ(fetch("/axe").body(), "twenty");  // only the second
+  EXPECT_EQ(fetch("/other").result_int(), 503);  // the default: a group without targets
+}
+
 }  // namespace
 }  // namespace ecslocal::server::elb
