@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "api/ecs/task_endpoints.hpp"
 #include "api/ecs/task_log_groups.hpp"
 #include "runtime/labels.hpp"
 
@@ -41,6 +42,15 @@ std::vector<std::string> environment(const Task& task, const ContainerDefinition
   add_default("AWS_EXECUTION_ENV", task.launch_type == "FARGATE" ? "AWS_ECS_FARGATE" : "AWS_ECS_EC2");
   add_default("AWS_REGION", task.region);
   add_default("AWS_DEFAULT_REGION", task.region);
+  // The agent's own variables: set whatever the definition says (as the agent does).
+  auto set = [&vars](const std::string& name, const std::string& value) { merge(vars, {{name, value}}); };
+  if (!task.endpoint_id.empty()) {
+    const std::string base = std::string("http://") + kTaskEndpointsAddress;
+    const std::string id = container_endpoint_id(task, def.name);
+    set("ECS_CONTAINER_METADATA_URI", base + "/v3/" + id);
+    set("ECS_CONTAINER_METADATA_URI_V4", base + "/v4/" + id);
+  }
+  if (!task.credentials_id.empty()) set("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/" + task.credentials_id);
   std::vector<std::string> env;
   for (const auto& v : vars) env.push_back(v.name + "=" + v.value);
   return env;
