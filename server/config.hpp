@@ -25,6 +25,9 @@ struct Config {
   std::string instance = "default";   // label value scoping start-up cleanup to this instance
   std::string cors_origins;           // origins allowed besides loopback pages (comma list, "*": any)
   int shutdown_grace_ms = 3000;       // how long requests in flight may take to finish at shutdown
+  // The host folder of the task endpoints' Unix sockets (one per instance), bind-mounted into the
+  // shared relay at 169.254.170.2; empty: tasks get no metadata or credentials endpoint.
+  std::string task_endpoints_dir = "/tmp/ecslocal-endpoints";
 };
 
 // Parses argv and the environment. Returns false and sets `exit_code` when the program should

@@ -67,6 +67,9 @@ const char* health_text(HealthStatus h) {
   return "UNKNOWN";
 }
 
+// A relayed request comes from the task's own address on the endpoints network, or it is not the task's.
+bool is_caller(const Task& task, const std::string& caller) { return caller.empty() || caller == task.endpoint_address; }
+
 struct Found {
   Task* task = nullptr;
   EcsState* state = nullptr;
@@ -201,7 +204,8 @@ std::string tmds_time(Clock::time_point t) {
   return text;
 }
 
-MetadataReply TaskEndpoints::serve(const std::string& method, const std::string& path, Clock::time_point now) {
+MetadataReply TaskEndpoints::serve(const std::string& method, const std::string& path, const std::string& caller,
+                                   Clock::time_point now) {
   if (method != "GET") return error_reply(405, "MethodNotAllowed", "the task endpoints answer GET only");
   const std::string credentials_prefix = "/v2/credentials";
   if (path.rfind(credentials_prefix, 0) == 0) {
@@ -209,7 +213,7 @@ MetadataReply TaskEndpoints::serve(const std::string& method, const std::string&
     if (!id.empty() && id.front() == '/') id.erase(0, 1);
     if (!id.empty() && id.back() == '/') id.pop_back();
     if (id.empty()) return error_reply(400, "NoIdInRequest", "CredentialsV2Request: No ID in the request");
-    return credentials(id, now);
+    return credentials(id, caller, now);
   }
   if (path.rfind("/v3/", 0) == 0 || path.rfind("/v4/", 0) == 0) {
     std::string rest = path.substr(4);
@@ -217,16 +221,17 @@ MetadataReply TaskEndpoints::serve(const std::string& method, const std::string&
     std::string id = rest.substr(0, slash);
     rest = slash == std::string::npos ? "" : rest.substr(slash);
     while (!rest.empty() && rest.back() == '/') rest.pop_back();
-    return metadata(id, rest);
+    return metadata(id, rest, caller);
   }
   return not_found("no task endpoint at " + path);
 }
 
-MetadataReply TaskEndpoints::credentials(const std::string& id, Clock::time_point now) {
+MetadataReply TaskEndpoints::credentials(const std::string& id, const std::string& caller, Clock::time_point now) {
   Task* task = nullptr;
   provider_.store().for_each([&](const std::string&, const std::string&, EcsState& state) {
     for (Task* t : state.tasks.all())
-      if (!task && !t->credentials_id.empty() && t->credentials_id == id && !t->stopped()) task = t;
+      if (!task && !t->credentials_id.empty() && t->credentials_id == id && !t->stopped() && is_caller(*t, caller))
+        task = t;
   });
   if (!task) return error_reply(404, "InvalidIdInRequest", "CredentialsV2Request: Credentials not found");
   for (auto it = credentials_.begin(); it != credentials_.end();)  // the ones of gone tasks expire
@@ -249,13 +254,14 @@ MetadataReply TaskEndpoints::credentials(const std::string& id, Clock::time_poin
                               {"AccountId", c.account_id}});
 }
 
-MetadataReply TaskEndpoints::metadata(const std::string& id, const std::string& rest) {
+MetadataReply TaskEndpoints::metadata(const std::string& id, const std::string& rest, const std::string& caller) {
   const auto dash = id.find('-');
   const std::string task_part = id.substr(0, dash);
   Found found;
   provider_.store().for_each([&](const std::string&, const std::string&, EcsState& state) {
     for (Task* t : state.tasks.all())
-      if (!found.task && !task_part.empty() && t->endpoint_id == task_part && !t->stopped()) found = {t, &state};
+      if (!found.task && !task_part.empty() && t->endpoint_id == task_part && !t->stopped() && is_caller(*t, caller))
+        found = {t, &state};
   });
   const Container* container = nullptr;
   if (found.task)

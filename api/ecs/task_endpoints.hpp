@@ -36,7 +36,8 @@ std::string tmds_time(Clock::time_point t);
 class TaskEndpoints : public TaskMetadata {
  public:
   explicit TaskEndpoints(EcsProvider& provider) : provider_(provider) {}
-  MetadataReply serve(const std::string& method, const std::string& path, Clock::time_point now) override;
+  MetadataReply serve(const std::string& method, const std::string& path, const std::string& caller,
+                      Clock::time_point now) override;
   void clear() { credentials_.clear(); }
 
   // How long issued credentials are valid, and how long before their end new ones are issued.
@@ -44,8 +45,8 @@ class TaskEndpoints : public TaskMetadata {
   static constexpr std::chrono::minutes kRenewBefore{30};
 
  private:
-  MetadataReply credentials(const std::string& id, Clock::time_point now);
-  MetadataReply metadata(const std::string& id, const std::string& rest);
+  MetadataReply credentials(const std::string& id, const std::string& caller, Clock::time_point now);
+  MetadataReply metadata(const std::string& id, const std::string& rest, const std::string& caller);
 
   EcsProvider& provider_;
   std::map<std::string, RoleCredentials> credentials_;  // by credentials id

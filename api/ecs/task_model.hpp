@@ -103,6 +103,9 @@ struct Task {
   // task's metadata URIs (a container's is "<endpoint_id>-<10 digits>"), the id of its
   // credentials path (only with a task role), and that role (override, else the definition's).
   std::string endpoint_id, credentials_id, task_role_arn;
+  // The task's address on the endpoints network (the runtime's NetworkReady): requests relayed from
+  // another address are not this task's, whatever id they carry.
+  std::string endpoint_address;
 
   // State.
   TaskStatus last_status = TaskStatus::Provisioning;

@@ -36,6 +36,7 @@ void release_addresses(EcsProvider& provider, const Task& task) {
 // What the runtime found: the MAC of the pause container, and the address it really got (another
 // process's container may have held the planned one: the runtime then took the next free one).
 void record_network(EcsProvider& provider, Task& task, const runtime::TaskEvent& event) {
+  if (!event.endpoints_address.empty()) task.endpoint_address = event.endpoints_address;
   if (!task.attachment) return;
   vpc::VpcRegistry& networks = provider.networks();
   vpc::VpcState& state = networks.at(task.account_id, task.region);

@@ -29,6 +29,8 @@ inline std::string endpoint_route(std::string_view instance) {
 
 // The link-local address task containers reach the endpoints at (port 80), as on Fargate.
 inline constexpr const char* kTaskEndpointsAddress = "169.254.170.2";
+// The header the relay puts first in every request: the task's address on the endpoints network.
+inline constexpr const char* kCallerAddressHeader = "X-Ecslocal-Task-Address";
 
 struct MetadataReply {
   int status = 200;
@@ -39,8 +41,10 @@ class TaskMetadata {
  public:
   virtual ~TaskMetadata() = default;
   // GET `path` (without the query string) from a task container: /v3/<id>[/task][/stats|/task/stats],
-  // /v4/<id>..., /v2/credentials/<id>. Every reply is JSON; unknown ids get 404.
-  virtual MetadataReply serve(const std::string& method, const std::string& path,
+  // /v4/<id>..., /v2/credentials/<id>. `caller` is the address the relay saw the request come from
+  // (empty: not relayed, e.g. a test on the host): with one, the id must be the caller's task's.
+  // Every reply is JSON; unknown ids (and other tasks' ids) get 404.
+  virtual MetadataReply serve(const std::string& method, const std::string& path, const std::string& caller,
                               std::chrono::system_clock::time_point now) = 0;
 };
 

@@ -202,6 +202,15 @@ bool TaskRunner::ManagedTask::prepare_network() {
                                          network.error()));
     }
   }
+  if (runner_.task_endpoints()) {
+    if (!proceed(true)) return false;
+    auto relay = runner_.endpoints_->ensure(image);
+    if (!relay) {
+      return fail(runner_.failure_reason(
+          "ResourceInitializationError: cannot start the task metadata endpoint (" + std::string(endpoints_address) + ")",
+          relay.error()));
+    }
+  }
   return start_pause(pause_spec(image));
 }
 
@@ -262,6 +271,14 @@ bool TaskRunner::ManagedTask::start_pause(ContainerCreateSpec pause) {
     runner_.index_id(id, shared_from_this(), -1);
     pause_id_ = id;
     if (!proceed(true)) return false;
+    if (runner_.task_endpoints()) {
+      // A second interface on the link-local endpoints network (internal: no default route there).
+      auto joined = runner_.endpoints_->connect(id, pause.image);
+      if (!joined) {
+        return fail(runner_.failure_reason(
+            "ResourceInitializationError: cannot connect the task to the task metadata endpoint", joined.error()));
+      }
+    }
     auto started = docker_.start_container(id);
     if (started) break;
     if (network_gone(started.error())) {
@@ -299,6 +316,8 @@ bool TaskRunner::ManagedTask::start_pause(ContainerCreateSpec pause) {
     ready.mac_address = endpoint->second.mac_address;
   }
   if (ready.mac_address.empty()) ready.mac_address = info->mac_address;
+  if (auto on_endpoints = info->networks.find(endpoints_network); on_endpoints != info->networks.end())
+    ready.endpoints_address = on_endpoints->second.ipv4_address;
   if (ready.ipv4_address.empty() && pause.endpoint) ready.ipv4_address = pause.endpoint->ipv4_address;
   if (halted()) return false;
   emit(std::move(ready));

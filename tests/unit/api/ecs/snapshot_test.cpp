@@ -343,7 +343,7 @@ TEST(EcsSnapshotMembers, EverySnapshottedEntityHasTheMembersTheSnapshotNames) {
 #if defined(__GLIBCXX__) && __SIZEOF_POINTER__ == 8
   EXPECT_EQ(sizeof(Cluster), 472u);
   EXPECT_EQ(sizeof(TaskDefinition), 560u);
-  EXPECT_EQ(sizeof(Task), 1288u);
+  EXPECT_EQ(sizeof(Task), 1320u);
   EXPECT_EQ(sizeof(Container), 272u);
   EXPECT_EQ(sizeof(TaskOverrides), 192u);
   EXPECT_EQ(sizeof(ContainerOverride), 120u);

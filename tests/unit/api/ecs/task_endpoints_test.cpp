@@ -43,7 +43,9 @@ std::string env_of(const runtime::ContainerCreateSpec& c, const std::string& nam
 class TaskEndpointsTest : public TaskOpsTest {
  protected:
   TaskEndpointsTest() { h.ecs_provider().set_credential_issuer(&issuer); }
-  MetadataReply get(const std::string& path) { return h.ecs_provider().endpoints().serve("GET", path, now); }
+  MetadataReply get(const std::string& path, const std::string& caller = "") {
+    return h.ecs_provider().endpoints().serve("GET", path, caller, now);
+  }
   Json get_json(const std::string& path, int status = 200) {
     auto r = get(path);
     EXPECT_EQ(r.status, status) << path << ": " << r.body;
@@ -139,6 +141,13 @@ TEST_F(TaskEndpointsTest, CredentialsAreIssuedForTheTaskRoleAndReused) {
   EXPECT_EQ(get_json(path)["AccessKeyId"], "ASIAFAKE2");
   // Unknown ids, a missing id and a stopped task.
   EXPECT_EQ(get_json(path + "x", 404)["code"], "InvalidIdInRequest");
+  // From another task's address: as unknown.
+  auto ready = testing::event(Kind::NetworkReady, arn);
+  ready.endpoints_address = "169.254.170.9";
+  feed(ready);
+  EXPECT_EQ(get(path, "169.254.170.9").status, 200);
+  EXPECT_EQ(get(path, "169.254.170.10").status, 404);  // another task's address
+  EXPECT_EQ(get(path).status, 200);                    // not relayed (the host): the id alone
   EXPECT_EQ(get_json("/v2/credentials/", 400)["code"], "NoIdInRequest");
   ASSERT_TRUE(h.ecs("StopTask", {{"task", arn}}).ok());
   feed(Kind::TaskStopped, arn);
@@ -232,7 +241,17 @@ TEST_F(TaskEndpointsTest, IdsAreTheOnlyKey) {
   EXPECT_EQ(get("/v4/").status, 404);
   EXPECT_EQ(get("/v1/metadata").status, 404);
   EXPECT_TRUE(get_json(va + "x", 404).is_string());
-  EXPECT_EQ(h.ecs_provider().endpoints().serve("POST", va, now).status, 405);
+  EXPECT_EQ(h.ecs_provider().endpoints().serve("POST", va, "", now).status, 405);
+  // Relayed from an address on the endpoints network, an id is only good for the task at that address.
+  auto ready = testing::event(Kind::NetworkReady, a);
+  ready.endpoints_address = "169.254.170.7";
+  feed(ready);
+  auto ready_b = testing::event(Kind::NetworkReady, b);
+  ready_b.endpoints_address = "169.254.170.8";
+  feed(ready_b);
+  EXPECT_EQ(get(va + "/task", "169.254.170.7").status, 200);
+  EXPECT_EQ(get(va + "/task", "169.254.170.8").status, 404);  // b's address, a's id
+  EXPECT_EQ(get(vb + "/task", "169.254.170.8").status, 200);
   // Reset forgets them.
   h.ecs_provider().on_reset();
   EXPECT_EQ(get(va).status, 404);
