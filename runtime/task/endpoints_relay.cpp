@@ -29,7 +29,16 @@ DockerStatus EndpointsRelay::ensure_locked(const std::string& pause_image) {
   auto network = networks_.ensure(network_request());
   if (!network) return network.error();
   auto found = docker_.inspect_container(endpoints_container);
-  if (found && found->running && found->networks.count(endpoints_network)) return docker_ok();
+  if (found && found->running && found->networks.count(endpoints_network)) {
+    auto dir = found->labels.find(std::string(labels::endpoints_dir));
+    if (dir != found->labels.end() && dir->second != socket_dir_) {
+      return docker_error(DockerErrorKind::conflict,
+                          "the task endpoints relay " + std::string(endpoints_container) + " of this Docker daemon serves " +
+                              dir->second + ", not " + socket_dir_ +
+                              ": give every ecslocal on the daemon the same --task-endpoints-dir");
+    }
+    return docker_ok();
+  }
   if (found) {
     // Stopped, or left on a network that went: another one takes its place.
     docker_.remove_container(found->id, RemoveOptions{true, true});
@@ -46,6 +55,7 @@ DockerStatus EndpointsRelay::start_relay(const std::string& pause_image) {
   spec.cmd = std::vector<std::string>{"/pause", "--relay", endpoints_mount};
   spec.labels = shared_labels();
   spec.labels[std::string(labels::role)] = std::string(labels::role_endpoints);
+  spec.labels[std::string(labels::endpoints_dir)] = socket_dir_;
   spec.network_mode = endpoints_network;
   spec.endpoint = EndpointSpec{endpoints_network, endpoints_address, {}};
   spec.mounts.push_back(Mount{Mount::Type::bind, socket_dir_, endpoints_mount, true, {}});
@@ -77,7 +87,7 @@ DockerStatus EndpointsRelay::connect(const std::string& container_id, const std:
   return docker_.connect_network(endpoints_network, container_id);
 }
 
-bool EndpointsRelay::remove_if_idle() {
+bool EndpointsRelay::remove_if_idle(const std::string& pause_image) {
   std::lock_guard lock(mutex_);
   auto network = docker_.inspect_network(endpoints_network);
   if (!network) return network.error().kind == DockerErrorKind::not_found;
@@ -90,8 +100,14 @@ bool EndpointsRelay::remove_if_idle() {
     auto removed = docker_.remove_container(relay->id, RemoveOptions{true, true});
     if (!removed && removed.error().kind != DockerErrorKind::not_found) return false;
   }
-  return networks_.remove_if_unused(endpoints_network, {labels::managed_filter(),
-                                                        labels::filter(labels::shared, labels::shared_value)});
+  if (networks_.remove_if_unused(endpoints_network,
+                                 {labels::managed_filter(), labels::filter(labels::shared, labels::shared_value)}))
+    return true;
+  // A task (of another process) joined between the look and the removal: it needs the relay back.
+  if (auto again = docker_.inspect_network(endpoints_network); again && !again->containers.empty() &&
+      !pause_image.empty() && !socket_dir_.empty())
+    start_relay(pause_image);
+  return false;
 }
 
 }  // namespace ecslocal::runtime

@@ -36,8 +36,9 @@ class EndpointsRelay {
   // Connects a (created) pause container to the network, making the network again when it went.
   DockerStatus connect(const std::string& container_id, const std::string& pause_image);
   // When no container but the relay is on the network: removes the relay, then the network.
-  // True when both are gone (or were never there).
-  bool remove_if_idle();
+  // True when both are gone (or were never there). A task that joins in between gets the relay
+  // back (made from `pause_image`).
+  bool remove_if_idle(const std::string& pause_image);
 
   const std::string& socket_dir() const { return socket_dir_; }
 

@@ -195,7 +195,7 @@ NetworkRequest TaskRunner::network_request(const TaskNetworkSpec& net) const {
 
 std::size_t TaskRunner::remove_unused_networks() {
   // The endpoints relay sits on its network: it goes first when no task is left there.
-  endpoints_->remove_if_idle();
+  endpoints_->remove_if_idle(pause_reference());
   std::size_t removed = networks_.remove_unused(shared_network_filters()).size();
   return removed + networks_.remove_unused(housekeeping_filters()).size();
 }

@@ -44,6 +44,7 @@ TEST(EndpointsRelay, TheFirstLaunchMakesTheNetworkAndTheRelayAndConnectsThePause
   EXPECT_EQ(created->spec.mounts[0].target, endpoints_mount);
   EXPECT_EQ(label(created->spec.labels, labels::role), "endpoints");
   EXPECT_EQ(label(created->spec.labels, labels::shared), "true");
+  EXPECT_EQ(label(created->spec.labels, labels::endpoints_dir), "/tmp/ecslocal-endpoints-unit");
   // The pause container: the VPC network first, the endpoints network beside it.
   auto pause = f.docker.inspect_container(f.docker.id_of("pause"));
   ASSERT_TRUE(pause);
@@ -84,6 +85,25 @@ TEST(EndpointsRelay, AStoppedRelayIsReplacedAndWithoutTheFolderNothingIsMade) {
   EXPECT_FALSE(plain.docker.inspect_network(endpoints_network));
   EXPECT_FALSE(plain.docker.inspect_container(endpoints_container));
   EXPECT_TRUE(plain.log.find("t3", Kind::NetworkReady)->endpoints_address.empty());
+}
+
+TEST(EndpointsRelay, ARelayOfAnotherFolderFailsTheLaunchWithTheReason) {
+  RunnerFixture f(with_endpoints());
+  f.runner.launch(task("t1", {container("app")}));
+  ASSERT_TRUE(f.log.wait_container("t1", Kind::ContainerStarted, "app"));
+  TaskRunnerOptions other = with_endpoints();
+  other.endpoints_socket_dir = "/tmp/elsewhere";
+  TaskRunner second(f.docker, other);
+  EventLog log;
+  second.set_event_sink(log.sink());
+  second.launch(task("t2", {container("app")}));
+  ASSERT_TRUE(log.wait_kind("t2", Kind::TaskStopped));
+  auto failed = log.find("t2", Kind::TaskFailed);
+  ASSERT_TRUE(failed);
+  EXPECT_NE(failed->reason.find("give every ecslocal on the daemon the same --task-endpoints-dir"), std::string::npos)
+      << failed->reason;
+  EXPECT_EQ(failed->reason.rfind("ResourceInitializationError: cannot start the task metadata endpoint", 0), 0u);
+  second.shutdown(true);
 }
 
 }  // namespace
