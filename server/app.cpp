@@ -211,6 +211,13 @@ void App::start() {
   impl->listener = std::make_shared<Listener>(impl->ioc, tcp::endpoint{address, c.port},
                                               http_sessions(impl->main_handler, impl->limits, impl->sessions));
   impl->listener->run();
+  if (impl->task_endpoints && c.task_endpoint_url) {
+    // Tasks reach the API at the endpoints network's gateway, under the main port (state strand).
+    const auto api_port = port();
+    impl->post_to_state([impl, api_port] {
+      if (impl->ecs) impl->ecs->endpoints().set_api_port(api_port);
+    });
+  }
   impl->work.emplace(impl->ioc.get_executor());
   impl->scheduler_timer.emplace(impl->state);
   schedule_tick();

@@ -28,6 +28,9 @@ struct Config {
   // The host folder of the task endpoints' Unix sockets (one per instance), bind-mounted into the
   // shared relay at 169.254.170.2; empty: tasks get no metadata or credentials endpoint.
   std::string task_endpoints_dir = "/tmp/ecslocal-endpoints";
+  // Inject AWS_ENDPOINT_URL=http://169.254.170.1:<port> into task containers and serve the API
+  // there once a task joined the endpoints network (needs the task endpoints).
+  bool task_endpoint_url = true;
 };
 
 // Parses argv and the environment. Returns false and sets `exit_code` when the program should

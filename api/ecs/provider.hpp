@@ -102,6 +102,8 @@ class EcsProvider : public Service, public DesiredCount {
   void set_endpoint_route(std::string route) { endpoint_route_ = std::move(route); }
   const std::string& endpoint_route() const { return endpoint_route_; }
   TaskEndpoints& endpoints() { return endpoints_; }
+  // The server's DataPlane port (listeners services open), null without one.
+  DataPlane* data_plane() const { return ports_ ? ports_->find<DataPlane>() : nullptr; }
   // STS's RoleCredentialIssuer (task-role credentials), or the override (unit tests).
   RoleCredentialIssuer* credential_issuer() const;
   void set_credential_issuer(RoleCredentialIssuer* issuer) { credential_issuer_override_ = issuer; }

@@ -204,6 +204,20 @@ std::string tmds_time(Clock::time_point t) {
   return text;
 }
 
+std::string TaskEndpoints::api_url() const {
+  return api_port_ == 0 ? std::string() : std::string("http://") + kTaskApiAddress + ":" + std::to_string(api_port_);
+}
+
+void TaskEndpoints::on_task_network(DataPlane* data_plane) {
+  if (api_open_ || api_port_ == 0 || !data_plane) return;
+  ListenerRequest request;
+  request.id = "ecslocal-task-api";
+  request.address = kTaskApiAddress;
+  request.port = api_port_;
+  request.kind = "api";
+  api_open_ = data_plane->open(request).ok;  // not yet (the address is not there): the next task tries again
+}
+
 MetadataReply TaskEndpoints::serve(const std::string& method, const std::string& path, const std::string& caller,
                                    Clock::time_point now) {
   if (method != "GET") return error_reply(405, "MethodNotAllowed", "the task endpoints answer GET only");

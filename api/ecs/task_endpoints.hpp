@@ -16,12 +16,16 @@
 #include <string>
 
 #include "api/ecs/task_model.hpp"
+#include "api/ports/data_plane.hpp"
 #include "api/ports/identity.hpp"
 #include "api/ports/task_metadata.hpp"
 
 namespace ecslocal::api::ecs {
 
 class EcsProvider;
+
+// The host's address on the task endpoints network, where the API listener for tasks binds.
+inline constexpr const char* kTaskApiAddress = "169.254.170.1";
 
 // "<route><24 random hex digits>" (from the system's random source, not the id source).
 std::string new_endpoint_id(const std::string& route);
@@ -38,7 +42,18 @@ class TaskEndpoints : public TaskMetadata {
   explicit TaskEndpoints(EcsProvider& provider) : provider_(provider) {}
   MetadataReply serve(const std::string& method, const std::string& path, const std::string& caller,
                       Clock::time_point now) override;
-  void clear() { credentials_.clear(); }
+  void clear() {
+    credentials_.clear();
+    api_open_ = false;  // reset closed every listener services opened
+  }
+
+  // AWS_ENDPOINT_URL of task containers: ecslocal's API on the endpoints network's gateway
+  // (169.254.170.1, the host's side), under the API port. Port 0: not injected (the flag is off).
+  void set_api_port(std::uint16_t port) { api_port_ = port; }
+  std::string api_url() const;
+  // A task joined the endpoints network (so the gateway address exists on the host): the API
+  // listener there opens through the DataPlane port, once.
+  void on_task_network(DataPlane* data_plane);
 
   // How long issued credentials are valid, and how long before their end new ones are issued.
   static constexpr std::chrono::hours kValidity{6};
@@ -50,6 +65,8 @@ class TaskEndpoints : public TaskMetadata {
 
   EcsProvider& provider_;
   std::map<std::string, RoleCredentials> credentials_;  // by credentials id
+  std::uint16_t api_port_ = 0;
+  bool api_open_ = false;
 };
 
 }  // namespace ecslocal::api::ecs

@@ -3,7 +3,7 @@ container fetches ${ECS_CONTAINER_METADATA_URI_V4}/task and 169.254.170.2$AWS_CO
 with busybox wget and prints them; the test reads them back through awslogs, checks the documents
 field by field (spec discovery-secrets-metadata-exec.md §4.2), signs `aws sts get-caller-identity`
 with the credentials (the assumed task role answers) and checks that a second task gets 404 for
-the first one's credentials path."""
+the first one's credentials path. The container also reaches ecslocal's API at $AWS_ENDPOINT_URL."""
 
 from __future__ import annotations
 
@@ -91,13 +91,14 @@ def test_a_task_reads_its_metadata_and_its_roles_credentials(aws, ecs, logs, rol
               'echo "SELF=$(wget -qO- $ECS_CONTAINER_METADATA_URI_V4)"; '
               'echo "CREDS=$(wget -qO- 169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)"; '
               'echo "PATH_=$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"; echo "ENV=$AWS_EXECUTION_ENV $AWS_REGION"; '
-              'echo "URIS=$ECS_CONTAINER_METADATA_URI $ECS_CONTAINER_METADATA_URI_V4"; sleep 120')
+              'echo "URIS=$ECS_CONTAINER_METADATA_URI $ECS_CONTAINER_METADATA_URI_V4"; '
+              'echo "API=$AWS_ENDPOINT_URL $(wget -qO- $AWS_ENDPOINT_URL/_ecslocal/health)"; sleep 120')
     definition = register(ecs, "meta", script, role_arn)
     first = ecs.run_task(cluster="meta", launchType="FARGATE", taskDefinition=definition,
                          networkConfiguration=ecs.network_config)["tasks"][0]
     arn = first["taskArn"]
     task_id = arn.rsplit("/", 1)[1]
-    out = printed(logs, arn, ["TASK", "SELF", "CREDS", "PATH_", "ENV", "URIS"])
+    out = printed(logs, arn, ["TASK", "SELF", "CREDS", "PATH_", "ENV", "URIS", "API"])
     described = ecs.describe_tasks(cluster="meta", tasks=[arn])["tasks"][0]
 
     # The environment, as on Fargate.
@@ -107,6 +108,11 @@ def test_a_task_reads_its_metadata_and_its_roles_credentials(aws, ecs, logs, rol
     assert v3 == v4.replace("/v4/", "/v3/")
     assert re.fullmatch(r"/v2/credentials/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
                         out["PATH_"]), out["PATH_"]
+
+    # ecslocal's API, at the endpoints network's gateway under the main port.
+    url, _, health = out["API"].partition(" ")
+    assert url == f"http://169.254.170.1:{aws.endpoint.rsplit(':', 1)[1]}", url
+    assert json.loads(health)["status"] == "running", health
 
     # The task document.
     task = json.loads(out["TASK"])

@@ -257,6 +257,61 @@ TEST_F(TaskEndpointsTest, IdsAreTheOnlyKey) {
   EXPECT_EQ(get(va).status, 404);
 }
 
+class FakeDataPlane : public DataPlane {
+ public:
+  ListenerResult open(const ListenerRequest& request) override {
+    opened.push_back(request);
+    return {!refuse, request.port, refuse ? "cannot assign requested address" : ""};
+  }
+  void close(const std::string&) override {}
+  void publish(const std::string&, std::shared_ptr<const DataPlaneConfig>) override {}
+  std::vector<ListenerRequest> opened;
+  bool refuse = false;
+};
+
+TEST_F(TaskEndpointsTest, TasksGetTheApiUrlAndItsListenerOpensWithTheFirstTaskOnTheNetwork) {
+  FakeDataPlane plane;
+  Ports ports;
+  ports.provide<DataPlane>(&plane);
+  h.ecs_provider().connect(ports);
+  auto joined = [&](const std::string& arn, const std::string& address) {
+    auto ready = testing::event(Kind::NetworkReady, arn);
+    ready.endpoints_address = address;
+    feed(ready);
+  };
+  const std::string off = run_one();  // no API port given (the flag is off): nothing injected or opened
+  EXPECT_EQ(env_of(runtime.launched(off)->containers[0].create, "AWS_ENDPOINT_URL"), "");
+  joined(off, "169.254.170.3");
+  EXPECT_TRUE(plane.opened.empty());
+
+  h.ecs_provider().endpoints().set_api_port(4599);
+  const std::string arn = run_one();
+  EXPECT_EQ(env_of(runtime.launched(arn)->containers[0].create, "AWS_ENDPOINT_URL"), "http://169.254.170.1:4599");
+  plane.refuse = true;  // the gateway address is not there yet: the next task tries again
+  joined(arn, "169.254.170.4");
+  ASSERT_EQ(plane.opened.size(), 1u);
+  plane.refuse = false;
+  joined(run_one(), "169.254.170.5");
+  ASSERT_EQ(plane.opened.size(), 2u);
+  EXPECT_EQ(plane.opened[1].address, "169.254.170.1");
+  EXPECT_EQ(plane.opened[1].port, 4599);
+  EXPECT_EQ(plane.opened[1].kind, "api");
+  joined(run_one(), "169.254.170.6");
+  EXPECT_EQ(plane.opened.size(), 2u);  // open already
+
+  Json td = web_definition("own-endpoint");
+  td["containerDefinitions"][0]["environment"] = Json::array({{{"name", "AWS_ENDPOINT_URL"}, {"value", "http://mine"}}});
+  ASSERT_TRUE(h.ecs("RegisterTaskDefinition", td).ok());
+  const std::string own = run_one({{"taskDefinition", "own-endpoint"}});
+  EXPECT_EQ(env_of(runtime.launched(own)->containers[0].create, "AWS_ENDPOINT_URL"), "http://mine");  // the user's wins
+
+  h.ecs_provider().on_reset();  // reset closes every listener: the next task opens it again
+  ASSERT_TRUE(h.ecs("CreateCluster").ok());
+  ASSERT_TRUE(h.ecs("RegisterTaskDefinition", web_definition()).ok());
+  joined(run_one(), "169.254.170.7");
+  EXPECT_EQ(plane.opened.size(), 3u);
+}
+
 TEST(TaskEndpointIds, ShapesAndTimes) {
   EXPECT_EQ(endpoint_route("default"), endpoint_route("default"));
   EXPECT_NE(endpoint_route("default"), endpoint_route("other"));
