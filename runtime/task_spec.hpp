@@ -20,6 +20,9 @@ struct TaskNetworkSpec {
   std::string gateway;       // e.g. "172.31.0.1"
   Labels network_labels;     // labels of the network when the runtime creates it
   std::string ipv4_address;  // the task's private address, inside `cidr`
+  // The task's subnet, a block inside `cidr`: where another address is taken when the planned one
+  // is held, and where warm pause containers take theirs (empty: anywhere in `cidr`).
+  std::string subnet_cidr;
   std::string hostname;      // e.g. "ip-172-31-0-4.ec2.internal"
   std::vector<std::string> dns;
   std::vector<std::string> extra_hosts;  // "host:ip"

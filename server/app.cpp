@@ -145,6 +145,7 @@ void App::start_runtime() {
   options.docker_host = docker_display;
   options.instance = c.instance;
   options.pause_image = impl->deps.pause_image;
+  options.pause_pool = static_cast<std::size_t>(c.pause_pool);
   options.on_warning = [](const std::string& message) { spdlog::warn("runtime: {}", message); };
   if (impl->owned_docker) options.endpoints_socket_dir = c.task_endpoints_dir;  // not on a test's fake daemon
   impl->runner = std::make_unique<runtime::TaskRunner>(*docker, options);

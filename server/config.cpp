@@ -46,6 +46,10 @@ bool parse_config(int argc, char** argv, Config& config, int& exit_code) {
                  "Seconds a RUNNING service task without health checks waits before it counts as healthy in a "
                  "deployment (AWS: 40)")
       ->envname("ECSLOCAL_HEALTHY_AFTER")->capture_default_str()->check(CLI::Range(0, 3600));
+  app.add_option("--pause-pool", config.pause_pool,
+                 "Warm pause containers kept running per subnet once a task ran there, so a launch skips making "
+                 "its network namespace (the task then gets the warm container's address; 0: off)")
+      ->envname("ECSLOCAL_PAUSE_POOL")->capture_default_str()->check(CLI::Range(0, 16));
   app.add_option("--instance", config.instance,
                  "Name of this ecslocal on the Docker daemon: start-up cleanup only removes what an earlier "
                  "run of the same name left")

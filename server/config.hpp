@@ -31,6 +31,7 @@ struct Config {
   // Inject AWS_ENDPOINT_URL=http://169.254.170.1:<port> into task containers and serve the API
   // there once a task joined the endpoints network (needs the task endpoints).
   bool task_endpoint_url = true;
+  int pause_pool = 0;                 // warm pause containers kept per subnet network (0: none)
 };
 
 // Parses argv and the environment. Returns false and sets `exit_code` when the program should

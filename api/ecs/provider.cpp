@@ -128,7 +128,7 @@ void EcsProvider::publish_task_change(TaskChange change, const Task& task) const
   const TaskDefinition* definition = state ? state->task_definitions.resolve(task.task_definition_arn) : nullptr;
   TaskInfo info = task_info(task, eni_of(task), definition);
   if (const EcsService* service = state && !task.service_name.empty() ? state->services.find(task.cluster_name, task.service_name) : nullptr)
-    for (const auto& lb : service->load_balancers)
+    for (const auto& lb : task_load_balancers(*service, task.started_by))
       if (lb.is_object() && lb.contains("targetGroupArn"))
         info.load_balancers.push_back({lb.value("targetGroupArn", ""), lb.value("containerName", ""), lb.value("containerPort", 0)});
   if (const vpc::VpcState* networks = networks_->find(task.account_id, task.region))

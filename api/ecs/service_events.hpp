@@ -33,6 +33,30 @@ inline std::string failed_health_checks(const std::string& service, const std::s
   return "(service " + service + ") (task " + task_id + ") failed container health checks.";
 }
 
+// Load balancers (spec elb §5.2-5.3).
+inline std::string registered_targets(const std::string& service, size_t count, const std::string& target_group) {
+  return "(service " + service + ") registered " + std::to_string(count) + " targets in (target-group " + target_group + ")";
+}
+
+inline std::string deregistered_targets(const std::string& service, size_t count, const std::string& target_group) {
+  return "(service " + service + ") deregistered " + std::to_string(count) + " targets in (target-group " + target_group + ")";
+}
+
+inline std::string draining_connections(const std::string& service, const std::string& task_set, size_t count) {
+  return "(service " + service + ", taskSet " + task_set + ") has begun draining connections on " + std::to_string(count) +
+         " tasks.";
+}
+
+inline std::string unhealthy_target(const std::string& service, const std::string& task_id, int port,
+                                    const std::string& target_group, const std::string& reason) {
+  return "(service " + service + ") (task " + task_id + ") (port " + std::to_string(port) + ") is unhealthy in (target-group " +
+         target_group + ") due to (reason " + reason + ").";
+}
+
+inline std::string elb_unhealthy_reason(const std::string& target_group) {
+  return "Task failed ELB health checks in (target-group " + target_group + ")";
+}
+
 inline std::string deployment_completed(const std::string& service, const std::string& deployment) {
   return "(service " + service + ") (deployment " + deployment + ") deployment completed.";
 }

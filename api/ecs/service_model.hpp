@@ -41,6 +41,9 @@ struct DeploymentTemplate {
   std::string platform_version;  // as requested ("LATEST" unless given)
   std::optional<AwsVpcConfiguration> awsvpc;
   Json service_connect;  // ServiceConnectConfiguration as given (null when absent)
+  // The service's loadBalancers when the deployment started (its tasks' target groups); null in
+  // snapshots from before it was recorded (the service's are used then).
+  Json load_balancers;
 };
 
 struct Deployment {

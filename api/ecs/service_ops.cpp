@@ -69,6 +69,7 @@ DeploymentTemplate create_template(const CreateServiceInput& in, const TaskDefin
   spec.platform_version = in.platform_version.value_or("LATEST");
   spec.awsvpc = in.awsvpc;
   spec.service_connect = in.service_connect;
+  spec.load_balancers = in.load_balancers;
   return spec;
 }
 
@@ -190,6 +191,7 @@ Json update_service(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   if (in.desired_count) service.desired_count = static_cast<int>(*in.desired_count);
   service.deployment_settings = settings;
   service.load_balancers = load_balancers;
+  spec.load_balancers = load_balancers;
   if (in.service_registries) service.service_registries = *in.service_registries;
   service.placement_constraints = constraints;
   service.placement_strategy = strategies;

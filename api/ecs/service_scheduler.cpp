@@ -8,6 +8,7 @@
 #include "api/ecs/task_lifecycle.hpp"
 #include "api/ecs/task_service.hpp"
 #include "api/ecs/task_validation.hpp"
+#include "api/ports/target_groups.hpp"
 #include "api/protocol/aws_error.hpp"
 
 namespace ecslocal::api::ecs {
@@ -35,6 +36,21 @@ struct ServiceTasks {
   std::vector<Task*>& of(const Deployment& d) { return by_deployment[d.id]; }
 };
 
+// A service's `loadBalancers` entry that names a target group (ALB/NLB).
+struct TargetGroupRef {
+  std::string arn;
+  int container_port = 0;
+};
+
+std::vector<TargetGroupRef> target_group_refs(const Json& load_balancers) {
+  std::vector<TargetGroupRef> out;
+  if (!load_balancers.is_array()) return out;
+  for (const auto& lb : load_balancers)
+    if (lb.is_object() && lb.contains("targetGroupArn") && lb["targetGroupArn"].is_string())
+      out.push_back({lb["targetGroupArn"].get<std::string>(), lb.value("containerPort", 0)});
+  return out;
+}
+
 ServiceTasks gather(EcsState& state, const EcsService& service) {
   ServiceTasks out;
 
@@ -46,20 +62,34 @@ ServiceTasks gather(EcsState& state, const EcsService& service) {
 class Pass {
  public:
   Pass(EcsProvider& provider, EcsState& state, EcsService& service, Clock::time_point now)
-      : provider_(provider), state_(state), s_(service), now_(now), tasks_(gather(state, service)) {}
+      : provider_(provider),
+        state_(state),
+        s_(service),
+        now_(now),
+        tasks_(gather(state, service)),
+        directory_(provider.target_groups()),
+        target_groups_(directory_ ? target_group_refs(service.load_balancers) : std::vector<TargetGroupRef>{}) {
+    if (!directory_) return;
+    for (const auto& d : service.deployments) by_deployment_[d.id] = target_group_refs(task_load_balancers(service, d.id));
+  }
 
   void run() {
+    end_deactivations();
+    note_registrations();
     for (auto& d : s_.deployments) {
       account_stopped(d);
       note_proven(d);
     }
     stop_unhealthy();
+    stop_elb_unhealthy();
     trip_circuit_breaker();
     if (s_.status == ServiceStatus::Draining) {
       drain();
     } else if (s_.status == ServiceStatus::Active) {
       scale();
     }
+    report_deregistrations();
+    end_deactivations();  // a deregistration delay of 0
     refresh_counts();
     drop_drained_deployments();
     complete_rollout();
@@ -67,6 +97,111 @@ class Pass {
   }
 
  private:
+  // ---- load balancers (spec elb §5.2-5.3) ----
+  // Target groups of the task's deployment (ECS's task set): the service's when the deployment
+  // left the array or has none recorded.
+  const std::vector<TargetGroupRef>& groups_of(const Task& t) const {
+    auto it = by_deployment_.find(t.started_by);
+    return it == by_deployment_.end() ? target_groups_ : it->second;
+  }
+  bool load_balanced(const Task& t) const { return !groups_of(t).empty(); }
+
+  std::string task_ip(const Task& t) const {
+    const vpc::NetworkInterface* eni = provider_.eni_of(t);
+    return eni ? eni->private_ipv4 : std::string();
+  }
+
+  std::optional<TargetHealthInfo> target_health(const Task& t, const TargetGroupRef& g) const {
+    const std::string ip = task_ip(t);
+    if (ip.empty()) return std::nullopt;
+    return directory_->target_health(s_.account_id, s_.region, g.arn, ip, g.container_port);
+  }
+
+  // Every target of the task is `healthy` in each of the service's target groups.
+  bool targets_healthy(const Task& t) const {
+    const auto& groups = groups_of(t);
+    return std::all_of(groups.begin(), groups.end(), [&](const TargetGroupRef& g) {
+      const auto h = target_health(t, g);
+      return h && h->state == "healthy";
+    });
+  }
+
+  std::vector<Task*> all_tasks() {
+    std::vector<Task*> out;
+    for (auto& [id, list] : tasks_.by_deployment) out.insert(out.end(), list.begin(), list.end());
+    return out;
+  }
+
+  // DEACTIVATING tasks whose delay is over go on to STOPPING (the runtime stops them).
+  void end_deactivations() {
+    for (Task* t : all_tasks())
+      if (t->deactivating_until && *t->deactivating_until <= now_) settle_task(provider_, state_, *t, end_deactivation(*t));
+  }
+
+  // ELBv2 registered a RUNNING task's targets (when the task reached RUNNING): the events, one
+  // per target group.
+  void note_registrations() {
+    std::vector<std::pair<std::string, size_t>> registered;  // target group → targets, in the service's order
+    auto count = [&](const std::string& arn) -> size_t& {
+      for (auto& [a, n] : registered)
+        if (a == arn) return n;
+      return registered.emplace_back(arn, 0).second;
+    };
+    for (Task* t : all_tasks()) {
+      if (t->targets_registered || t->last_status != TaskStatus::Running || !live(*t) || !load_balanced(*t)) continue;
+      t->targets_registered = true;
+      for (const auto& g : groups_of(*t)) {
+        const auto h = target_health(*t, g);
+        if (h && h->reason != "Target.NotRegistered") ++count(g.arn);  // in the group (in use by a listener or not)
+      }
+    }
+    for (const auto& [arn, n] : registered)
+      if (n > 0) add_service_event(provider_, s_, msg::registered_targets(s_.name, n, arn), now_);
+  }
+
+  // Tasks that entered DEACTIVATING since the last report (the scheduler's stops and StopTask's):
+  // deregistered from every target group, draining, per deployment (ECS's task set).
+  void report_deregistrations() {
+    std::vector<std::pair<std::string, size_t>> by_group;  // in the order first met
+    std::map<std::string, size_t> by_task_set;
+    for (Task* t : all_tasks()) {
+      if (!t->targets_registered || t->last_status == TaskStatus::Running) continue;
+      t->targets_registered = false;
+      if (t->last_status != TaskStatus::Deactivating) continue;  // died on its own: nothing drains
+      ++by_task_set[t->started_by];
+      for (const auto& g : groups_of(*t)) {
+        auto it = std::find_if(by_group.begin(), by_group.end(), [&](const auto& e) { return e.first == g.arn; });
+        if (it == by_group.end()) by_group.emplace_back(g.arn, 1);
+        else ++it->second;
+      }
+    }
+    for (const auto& [arn, n] : by_group) add_service_event(provider_, s_, msg::deregistered_targets(s_.name, n, arn), now_);
+    for (const auto& [task_set, n] : by_task_set) add_service_event(provider_, s_, msg::draining_connections(s_.name, task_set, n), now_);
+  }
+
+  // After the grace period from its start, a task whose target is unhealthy in one of the
+  // service's target groups is replaced.
+  void stop_elb_unhealthy() {
+    const auto grace = std::chrono::seconds(s_.health_check_grace_period.value_or(0));
+    bool any = false;
+    for (auto& d : s_.deployments)
+      for (Task* t : tasks_.of(d)) {
+        if (!live(*t) || t->last_status != TaskStatus::Running || !t->started_at || *t->started_at + grace > now_) continue;
+        for (const auto& g : groups_of(*t)) {
+          const auto h = target_health(*t, g);
+          if (!h || h->state != "unhealthy") continue;
+          add_service_event(provider_, s_, msg::unhealthy_target(s_.name, t->id, g.container_port, g.arn, h->description), now_);
+          stop(*t, msg::elb_unhealthy_reason(g.arn));
+          if (d.rollout == RolloutState::InProgress && !d.proven) ++d.failed_tasks;
+          ++replaced_unhealthy_;
+          any = true;
+          break;
+        }
+      }
+    if (!any) return;
+    report_stops();
+  }
+
   // A task of the deployment that proved healthy ends the failure streak: the back-off resets,
   // and failedTasks resets and stops counting (the breaker then never trips for it). Only a
   // rollout in progress can be proven: a FAILED deployment keeps the failedTasks that tripped
@@ -149,7 +284,9 @@ class Pass {
     }
     if (!target) return;
     add_service_event(provider_, s_, msg::rolling_back(s_.name, target_id), now_);
-    start_deployment(provider_, s_, *target, now_).rollback = true;
+    Deployment& rollback = start_deployment(provider_, s_, *target, now_);
+    rollback.rollback = true;
+    if (directory_) by_deployment_[rollback.id] = target_group_refs(task_load_balancers(s_, rollback.id));
     tasks_ = gather(state_, s_);
   }
 
@@ -170,8 +307,14 @@ class Pass {
   // Healthy for the minimum: RUNNING and not UNHEALTHY. A task of the PRIMARY deployment must
   // also prove itself: HEALTHY when it has container health checks, else RUNNING for
   // `healthy_after`. Tasks of older deployments are the incumbents: RUNNING is enough.
+  // A task of a load-balanced service is healthy only while its targets are healthy in every
+  // target group (also an incumbent's: ECS counts only those toward the minimum).
   bool healthy(const Task& t, const Deployment& d) const {
     if (t.last_status != TaskStatus::Running || !live(t) || t.health == HealthStatus::Unhealthy) return false;
+    if (load_balanced(t)) {
+      if (!targets_healthy(t)) return false;
+      return d.status != DeploymentStatus::Primary || !has_health_checks(t) || t.health == HealthStatus::Healthy;
+    }
     if (d.status != DeploymentStatus::Primary) return true;
     if (has_health_checks(t)) return t.health == HealthStatus::Healthy;
     return !t.started_at || *t.started_at + provider_.scheduler().healthy_after <= now_;
@@ -294,7 +437,7 @@ class Pass {
 
   void stop(Task& t, const std::string& reason) {
     const bool was_running = t.last_status == TaskStatus::Running;
-    settle_task(provider_, state_, t, request_stop(t, StopCode::ServiceSchedulerInitiated, reason, now_));
+    stop_service_task(provider_, state_, s_, t, StopCode::ServiceSchedulerInitiated, reason, now_);
     (was_running ? stopped_running_ : stopped_pending_).push_back(t.id);
   }
 
@@ -303,6 +446,7 @@ class Pass {
     if (!stopped_pending_.empty()) add_service_event(provider_, s_, msg::stopped_pending(s_.name, stopped_pending_.size()), now_);
     stopped_running_.clear();
     stopped_pending_.clear();
+    report_deregistrations();
   }
 
   void refresh_counts() {
@@ -321,11 +465,14 @@ class Pass {
     }
   }
 
-  // An older deployment leaves the array once none of its tasks is left un-STOPPED.
+  // An older deployment leaves the array once none of its tasks is left un-STOPPED (tasks still
+  // DEACTIVATING do not hold it: their targets only drain, as ECS reports steady state then).
   bool drained(const Deployment& d) {
     if (d.status == DeploymentStatus::Primary) return false;
     const auto& list = tasks_.of(d);
-    return std::all_of(list.begin(), list.end(), [](const Task* t) { return t->stopped(); });
+    return std::all_of(list.begin(), list.end(), [](const Task* t) {
+      return t->stopped() || (t->desired_status == DesiredStatus::Stopped && t->last_status == TaskStatus::Deactivating);
+    });
   }
 
   // Older deployments leave the array once none of their tasks is left un-STOPPED: when the
@@ -378,6 +525,9 @@ class Pass {
   EcsService& s_;
   Clock::time_point now_;
   ServiceTasks tasks_;
+  TargetGroupDirectory* directory_;
+  std::vector<TargetGroupRef> target_groups_;  // the service's; empty without load balancers or without ELBv2
+  std::map<std::string, std::vector<TargetGroupRef>> by_deployment_;  // deployment id → its target groups
   int replaced_unhealthy_ = 0;
   std::vector<std::string> stopped_running_, stopped_pending_;
 };
@@ -432,6 +582,31 @@ Deployment& start_deployment(EcsProvider& provider, EcsService& service, Deploym
 void add_service_event(EcsProvider& provider, EcsService& service, const std::string& message, Clock::time_point now) {
   service.events.push_front({provider.ids().uuid(), now, message});
   while (service.events.size() > kMaxServiceEvents) service.events.pop_back();
+}
+
+const Json& task_load_balancers(const EcsService& service, const std::string& deployment_id) {
+  for (const auto& d : service.deployments)
+    if (d.id == deployment_id && d.spec.load_balancers.is_array()) return d.spec.load_balancers;
+  return service.load_balancers;
+}
+
+std::optional<Clock::duration> deactivation_delay(const EcsProvider& provider, const EcsService& service, const Task& task) {
+  const TargetGroupDirectory* directory = provider.target_groups();
+  if (!directory) return std::nullopt;
+  std::optional<Clock::duration> out;
+  for (const auto& g : target_group_refs(task_load_balancers(service, task.started_by)))
+    if (auto info = directory->find_target_group(service.account_id, service.region, g.arn))
+      out = std::max(out.value_or(Clock::duration::zero()), std::chrono::duration_cast<Clock::duration>(info->deregistration_delay));
+  return out;
+}
+
+void stop_service_task(EcsProvider& provider, EcsState& state, const EcsService& service, Task& task, StopCode code,
+                       const std::string& reason, Clock::time_point now) {
+  const auto delay = task.last_status == TaskStatus::Running ? deactivation_delay(provider, service, task) : std::nullopt;
+  if (delay)
+    settle_task(provider, state, task, request_deactivation(task, code, reason, now, now + *delay));
+  else
+    settle_task(provider, state, task, request_stop(task, code, reason, now));
 }
 
 void reconcile_service(EcsProvider& provider, EcsState& state, EcsService& service, Clock::time_point now) {

@@ -54,7 +54,7 @@ ECSLOCAL_SNAPSHOT_FIELDS(Task,
                          execution_stopped_at, stopped_at,
                          // bookkeeping
                          counted_bucket, failure_counted, observed_running, observed_stopping, observed_stopped,
-                         observed_health, capacity_kind)
+                         observed_health, capacity_kind, deactivating_until, targets_registered)
 
 Json snapshot_task(const Task& task) { return task; }
 

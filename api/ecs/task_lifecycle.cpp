@@ -105,6 +105,11 @@ LifecycleOutcome on_container_stopped(Task& task, const runtime::TaskEvent& e) {
     set_once(task.execution_stopped_at, e.at);
     if (set_desired_stopped(task, StopCode::EssentialContainerExited, kEssentialExitedReason, e.at))
       out.changed = out.stop_runtime = true;
+    // Died while its targets drained: nothing is left to wait for, the runtime tidies up now.
+    if (task.deactivating_until) {
+      task.deactivating_until.reset();
+      out.changed = out.stop_runtime = true;
+    }
   }
   if (task.desired_status == DesiredStatus::Stopped)
     out.changed = advance(task, TaskStatus::Stopping) || out.changed;
@@ -131,6 +136,7 @@ LifecycleOutcome on_task_stopped(Task& task, const runtime::TaskEvent& e) {
   else
     set_desired_stopped(task, StopCode::TaskFailedToStart, e.reason.empty() ? kFailedToStartReason : e.reason, e.at);
   for (auto& c : task.containers) c.status = ContainerStatus::Stopped;
+  task.deactivating_until.reset();
   if (task.attachment) task.attachment->status = AttachmentStatus::Deleted;
   set_once(task.execution_stopped_at, e.at);
   task.stopped_at = e.at;
@@ -189,6 +195,28 @@ LifecycleOutcome apply_task_event(Task& task, const runtime::TaskEvent& event) {
 LifecycleOutcome request_stop(Task& task, StopCode code, const std::string& reason, TimePoint at) {
   LifecycleOutcome out;
   if (task.stopped() || !set_desired_stopped(task, code, reason, at)) return out;
+  ++task.version;
+  out.changed = out.stop_runtime = true;
+  return out;
+}
+
+LifecycleOutcome request_deactivation(Task& task, StopCode code, const std::string& reason, TimePoint at, TimePoint until) {
+  if (task.last_status != TaskStatus::Running || task.desired_status != DesiredStatus::Running)
+    return request_stop(task, code, reason, at);
+  LifecycleOutcome out;
+  set_desired_stopped(task, code, reason, at);
+  task.last_status = TaskStatus::Deactivating;
+  task.deactivating_until = until;
+  ++task.version;
+  out.changed = true;
+  return out;
+}
+
+LifecycleOutcome end_deactivation(Task& task) {
+  LifecycleOutcome out;
+  if (!task.deactivating_until || task.stopped()) return out;
+  task.deactivating_until.reset();
+  advance(task, TaskStatus::Stopping);
   ++task.version;
   out.changed = out.stop_runtime = true;
   return out;

@@ -8,6 +8,7 @@
 //   an essential container stops ─▶ desiredStatus STOPPED, EssentialContainerExited, stop the task
 //   TaskFailed ─▶ desiredStatus STOPPED, TaskFailedToStart, containers that never ran STOPPED
 //   stop request ─▶ desiredStatus STOPPED with the caller's stopCode/reason, stop the task
+//   deactivation (load-balanced task) ─▶ DEACTIVATING until the delay ends, then STOPPING, stop the task
 //   a container stops while the task is being stopped ─▶ STOPPING
 //   TaskStopped ─▶ (DEPROVISIONING) STOPPED: stoppedAt, every container STOPPED, ENI DELETED
 //
@@ -36,6 +37,15 @@ LifecycleOutcome apply_task_event(Task& task, const runtime::TaskEvent& event);
 // StopTask, or a scheduler's stop: desiredStatus STOPPED with `code` and `reason`, stoppingAt.
 // A task whose desired status is already STOPPED is left as it is.
 LifecycleOutcome request_stop(Task& task, StopCode code, const std::string& reason, TimePoint at);
+
+// A RUNNING task of a load-balanced service is stopped: desiredStatus STOPPED with `code` and
+// `reason`, lastStatus DEACTIVATING until `until` (its targets drain meanwhile); the runtime is not
+// told yet. A task not RUNNING is stopped as request_stop does.
+LifecycleOutcome request_deactivation(Task& task, StopCode code, const std::string& reason, TimePoint at, TimePoint until);
+
+// The end of DEACTIVATING (the deregistration delay is over): STOPPING, and the runtime must stop
+// the task. Nothing happens to a task that is not deactivating.
+LifecycleOutcome end_deactivation(Task& task);
 
 // Task healthStatus from the essential containers that define a health check: UNHEALTHY if any
 // of them is, HEALTHY if all are, else UNKNOWN (also when none has a check).

@@ -122,6 +122,10 @@ struct Task {
   // Bookkeeping (not on the wire).
   std::optional<TaskBucket> counted_bucket;
   bool failure_counted = false;  // a service deployment counted its stop as a failure
+  // DEACTIVATING (a load-balanced service's task on its way out): the runtime is told to stop it
+  // once the virtual clock reaches this (its target groups' deregistration delay).
+  std::optional<TimePoint> deactivating_until;
+  bool targets_registered = false;  // the service recorded its "registered ... targets" events
   // What the TaskObservers were last told (see EcsProvider::publish_task_change).
   bool observed_running = false, observed_stopping = false, observed_stopped = false;
   HealthStatus observed_health = HealthStatus::Unknown;

@@ -80,7 +80,12 @@ Json stop_task(EcsProvider& provider, const RequestContext& ctx, Json& input) {
   Task* task = in.task.empty() ? nullptr : find_task(state, ctx, cluster, in.task);
   if (!task) throw InvalidParameterException(kTaskNotFound);
   const std::string reason = in.reason && !in.reason->empty() ? *in.reason : kStoppedByUser;
-  settle_task(provider, state, *task, request_stop(*task, StopCode::UserInitiated, reason, ctx.now));
+  // A load-balanced service's task first drains (DEACTIVATING); any other stops at once.
+  const EcsService* service = task->service_name.empty() ? nullptr : state.services.find(task->cluster_name, task->service_name);
+  if (service)
+    stop_service_task(provider, state, *service, *task, StopCode::UserInitiated, reason, ctx.now);
+  else
+    settle_task(provider, state, *task, request_stop(*task, StopCode::UserInitiated, reason, ctx.now));
   return stop_task_response(task_to_json(*task, &state.tags.get(task->arn), provider.eni_of(*task)));
 }
 

@@ -121,8 +121,13 @@ void launch_task(EcsProvider& provider, EcsState& state, Task& task, const TaskD
   const vpc::VpcState& networks = provider.networks().at(task.account_id, task.region);
   const vpc::NetworkInterface* eni = provider.eni_of(task);
   const vpc::Vpc* vpc = eni ? networks.find_vpc(eni->vpc_id) : nullptr;
-  runtime->launch(build_task_spec(task, definition, vpc ? *vpc : networks.default_vpc(), eni, &secrets,
-                                  provider.endpoints().api_url()));
+  runtime::TaskSpec spec = build_task_spec(task, definition, vpc ? *vpc : networks.default_vpc(), eni, &secrets,
+                                             provider.endpoints().api_url());
+  if (eni) {
+    auto subnet = networks.subnets.find(eni->subnet_id);
+    if (subnet != networks.subnets.end()) spec.network.subnet_cidr = subnet->second.cidr();
+  }
+  runtime->launch(std::move(spec));
 }
 
 void prune_stopped_tasks(EcsProvider& provider, EcsState& state, TimePoint now) {

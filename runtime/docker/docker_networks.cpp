@@ -116,10 +116,23 @@ namespace ecslocal::runtime {
 std::optional<std::string> DockerNetworks::next_free_address(const std::string& network, const std::string& cidr,
                                                              const std::string& gateway, const std::string& after,
                                                              const std::set<std::string>& avoid) {
+  return free_address(network, cidr, gateway, &after, avoid);
+}
+
+std::optional<std::string> DockerNetworks::highest_free_address(const std::string& network, const std::string& cidr,
+                                                                const std::string& gateway,
+                                                                const std::set<std::string>& avoid) {
+  return free_address(network, cidr, gateway, nullptr, avoid);
+}
+
+// Upwards from after `after` (wrapping around), or downwards from the block's last usable address.
+std::optional<std::string> DockerNetworks::free_address(const std::string& network, const std::string& cidr,
+                                                        const std::string& gateway, const std::string* after,
+                                                        const std::set<std::string>& avoid) {
   auto slash = cidr.find('/');
   if (slash == std::string::npos) return std::nullopt;
   auto base = parse_ipv4(cidr.substr(0, slash));
-  auto start = parse_ipv4(after);
+  auto start = after ? parse_ipv4(*after) : std::optional<std::uint32_t>(0);
   int prefix = std::atoi(cidr.c_str() + slash + 1);
   if (!base || !start || prefix < 8 || prefix > 28) return std::nullopt;
   std::uint32_t size = 1u << (32 - prefix);
@@ -129,6 +142,13 @@ std::optional<std::string> DockerNetworks::next_free_address(const std::string& 
   std::set<std::string> held = avoid;
   for (const auto& [id, member] : info->containers) held.insert(member.ipv4_address);
   if (!gateway.empty()) held.insert(gateway);
+  if (!after) {
+    for (std::uint32_t candidate = last; candidate >= first; --candidate) {
+      std::string text = format_ipv4(candidate);
+      if (!held.count(text)) return text;
+    }
+    return std::nullopt;
+  }
   std::uint32_t candidate = *start;
   for (std::uint32_t tried = 0; tried < size; ++tried) {
     candidate = candidate >= last || candidate < first ? first : candidate + 1;

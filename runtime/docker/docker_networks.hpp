@@ -43,8 +43,15 @@ class DockerNetworks {
   std::optional<std::string> next_free_address(const std::string& network, const std::string& cidr,
                                                const std::string& gateway, const std::string& after,
                                                const std::set<std::string>& avoid);
+  // The highest such address (warm pause containers take theirs from the top, away from the
+  // planned ones).
+  std::optional<std::string> highest_free_address(const std::string& network, const std::string& cidr,
+                                                  const std::string& gateway, const std::set<std::string>& avoid);
 
  private:
+  std::optional<std::string> free_address(const std::string& network, const std::string& cidr,
+                                          const std::string& gateway, const std::string* after,
+                                          const std::set<std::string>& avoid);
   DockerResult<std::string> adopt(const NetworkInfo& network, const NetworkRequest& request);
 
   DockerClient& docker_;

@@ -92,6 +92,7 @@ class TaskRunner::ManagedTask : public std::enable_shared_from_this<ManagedTask>
   bool prepare_network();
   ContainerCreateSpec pause_spec(const std::string& image) const;
   bool start_pause(ContainerCreateSpec pause);
+  bool take_warm_pause(const ContainerCreateSpec& pause);
   bool create_volumes();
   ContainerCreateSpec container_spec(std::size_t index) const;
   bool start_container(std::size_t index);

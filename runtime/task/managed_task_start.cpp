@@ -40,31 +40,6 @@ bool address_taken(const DockerError& error) {
   return error.message.find("ddress already in use") != std::string::npos;
 }
 
-std::string dashed(std::string ip) {
-  for (char& c : ip) {
-    if (c == '.') c = '-';
-  }
-  return ip;
-}
-
-void replace_all(std::string& text, const std::string& from, const std::string& to) {
-  if (from.empty()) return;
-  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-    text.replace(at, from.size(), to);
-  }
-}
-
-// The pause container moves to `to`: its hostname and host entries name the address too.
-void move_address(ContainerCreateSpec& pause, const std::string& from, const std::string& to) {
-  pause.endpoint->ipv4_address = to;
-  replace_all(pause.hostname, dashed(from), dashed(to));
-  for (auto& entry : pause.extra_hosts) {
-    replace_all(entry, dashed(from), dashed(to));
-    auto colon = entry.rfind(':');
-    if (colon != std::string::npos && entry.substr(colon + 1) == from) entry = entry.substr(0, colon + 1) + to;
-  }
-}
-
 }  // namespace
 
 TaskRunner::ManagedTask::ManagedTask(TaskRunner& runner, TaskSpec spec)
@@ -211,7 +186,47 @@ bool TaskRunner::ManagedTask::prepare_network() {
           relay.error()));
     }
   }
-  return start_pause(pause_spec(image));
+  ContainerCreateSpec pause = pause_spec(image);
+  if (!runner_.pause_pool_.enabled() || !PausePool::eligible(pause)) return start_pause(std::move(pause));
+  bool ok = take_warm_pause(pause) || start_pause(pause);
+  if (ok) {  // top the network's warm containers up, modelled on this one
+    auto job = [runner = &runner_, pause = std::move(pause), cidr = net.subnet_cidr.empty() ? net.cidr : net.subnet_cidr,
+                gateway = net.gateway] {
+      runner->pause_pool_.fill(pause, cidr, gateway);
+    };
+    runner_.pool_.submit(std::move(job));
+  }
+  return ok;
+}
+
+// A warm pause container of the pool becomes the task's: its address is the task's.
+bool TaskRunner::ManagedTask::take_warm_pause(const ContainerCreateSpec& pause) {
+  if (halted()) return false;
+  auto warm = runner_.pause_pool_.take(pause, spec_.network.subnet_cidr.empty() ? spec_.network.cidr : spec_.network.subnet_cidr);
+  if (!warm) return false;
+  made_objects_ = true;
+  runner_.index_id(warm->id, shared_from_this(), -1);
+  pause_id_ = warm->id;
+  pause_started_ = true;
+  pause_started_at_ = std::chrono::steady_clock::now();
+  if (halted()) return true;  // the teardown removes it
+  TaskEvent ready = task_event(TaskEvent::Kind::NetworkReady);
+  ready.runtime_id = warm->id;
+  ready.ipv4_address = warm->ipv4_address;
+  ready.mac_address = warm->mac_address;
+  if (runner_.task_endpoints()) {  // a warm one joins the endpoints network now, running
+    auto joined = runner_.endpoints_->connect(warm->id, pause.image);
+    if (!joined) {
+      fail(runner_.failure_reason(
+          "ResourceInitializationError: cannot connect the task to the task metadata endpoint", joined.error()));
+      return true;  // the teardown removes it
+    }
+    if (auto info = docker_.inspect_container(warm->id))
+      if (auto on = info->networks.find(endpoints_network); on != info->networks.end())
+        ready.endpoints_address = on->second.ipv4_address;
+  }
+  emit(std::move(ready));
+  return true;
 }
 
 ContainerCreateSpec TaskRunner::ManagedTask::pause_spec(const std::string& image) const {
@@ -297,11 +312,12 @@ bool TaskRunner::ManagedTask::start_pause(ContainerCreateSpec pause) {
     docker_.remove_container(id, RemoveOptions{true, true});
     runner_.unindex_id(id);
     pause_id_.clear();
-    auto next = runner_.networks_.next_free_address(net.network, net.cidr, net.gateway, taken, tried);
+    auto next = runner_.networks_.next_free_address(net.network, net.subnet_cidr.empty() ? net.cidr : net.subnet_cidr,
+                                                    net.gateway, taken, tried);
     if (!next) return fail(reason("start", started.error()));
     runner_.warn("address " + taken + " of " + spec_.key + " is held by another process on " + net.network +
                  ": the task gets " + *next);
-    move_address(pause, taken, *next);
+    readdress_pause(pause, taken, *next);
   }
   pause_started_ = true;
   pause_started_at_ = std::chrono::steady_clock::now();

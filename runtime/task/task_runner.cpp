@@ -20,6 +20,8 @@ TaskRunner::TaskRunner(DockerClient& docker, TaskRunnerOptions options)
     : docker_(docker),
       options_(std::move(options)),
       networks_(docker),
+      pause_pool_(docker, networks_, options_.pause_pool, object_labels(TaskSpec{}),
+                  [this](const std::string& message) { warn(message); }),
       logs_(docker),
       pause_image_(options_.pause_image),
       pool_(options_.workers, [this](const std::string& what) { warn("task runner job failed: " + what); }) {
@@ -147,6 +149,13 @@ void TaskRunner::stop(const std::string& key) {
 }
 
 void TaskRunner::stop_all(std::function<void()> done) {
+  // The warm pause containers go too, once the tasks are gone.
+  if (pause_pool_.enabled()) {
+    done = [this, done = std::move(done)] {
+      pause_pool_.drain();
+      if (done) done();
+    };
+  }
   bool idle = false;
   {
     std::lock_guard lock(mutex_);
@@ -202,6 +211,7 @@ std::size_t TaskRunner::remove_unused_networks() {
 
 void TaskRunner::remove_network(const std::string& name) {
   pool_.submit([this, name] {
+    pause_pool_.drain(name);
     if (networks_.remove_if_unused(name, shared_network_filters())) return;
     if (networks_.remove_if_unused(name, housekeeping_filters())) return;
     warn("the Docker network " + name + " stays (in use, not ecslocal's, or Docker refused): it goes at shutdown");
@@ -290,6 +300,7 @@ void TaskRunner::shutdown(bool remove_everything) {
     if (done) done();
   }
   if (events_in_) events_in_->stop();
+  pause_pool_.close();
   for (const auto& task : tasks) {
     if (remove_everything) {
       task->stop(false);
@@ -301,6 +312,7 @@ void TaskRunner::shutdown(bool remove_everything) {
     std::unique_lock lock(mutex_);
     idle_.wait(lock, [this] { return tasks_.empty(); });
     lock.unlock();
+    pause_pool_.drain();
     remove_unused_networks();
   }
   timers_.stop();

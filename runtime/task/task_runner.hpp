@@ -49,6 +49,7 @@
 #include "runtime/task/instance_lock.hpp"
 #include "runtime/logs/log_shipper.hpp"
 #include "runtime/task/pause_image.hpp"
+#include "runtime/task/pause_pool.hpp"
 #include "runtime/task/runtime_timers.hpp"
 #include "runtime/task/task_event_queue.hpp"
 #include "runtime/task_runtime.hpp"
@@ -69,6 +70,9 @@ struct TaskRunnerOptions {
   std::string docker_host;
   // How often a launch waiting on a dependency inspects it, in case an event was missed.
   std::chrono::milliseconds dependency_poll{1000};
+  // Warm pause containers kept running per network once a task ran on it (runtime/task/pause_pool.hpp);
+  // 0: none, every launch makes its own.
+  std::size_t pause_pool = 0;
   // The pause container holds nothing to flush: a short stop timeout.
   std::chrono::seconds pause_stop_timeout{5};
   // Tuning of the events stream (back-off); labels are set by the runner.
@@ -127,6 +131,7 @@ class TaskRunner final : public TaskRuntime {
 
   // ---- for tests and the admin routes ----
   std::size_t active_tasks() const;
+  std::size_t warm_pause_containers() const { return pause_pool_.size(); }
   bool events_connected() const { return events_in_ && events_in_->connected(); }
   // Waits until every queued event was handed to the sink.
   void drain_events() { events_out_.drain(); }
@@ -171,6 +176,7 @@ class TaskRunner final : public TaskRuntime {
   TaskRunnerOptions options_;
   DockerNetworks networks_;
   std::unique_ptr<EndpointsRelay> endpoints_;  // used by launches with options_.endpoints_socket_dir
+  PausePool pause_pool_;
   TaskEventQueue events_out_;
   std::unique_ptr<DockerEventStream> events_in_;
   LogShipper logs_;

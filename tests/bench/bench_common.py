@@ -29,11 +29,11 @@ def docker(*args: str) -> str:
     return subprocess.run([DOCKER, *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
-def start_ecslocal(instance: str) -> tuple[subprocess.Popen, str]:
-    """ecslocal on a free loopback port under `instance`, once it answers its health route:
-    the process and its endpoint URL."""
+def start_ecslocal(instance: str, extra_args: tuple[str, ...] = ()) -> tuple[subprocess.Popen, str]:
+    """ecslocal on a free loopback port under `instance` (with `extra_args`), once it answers its
+    health route: the process and its endpoint URL."""
     port = free_port()
-    server = subprocess.Popen([BIN, "--port", str(port), "--log-level", "warn", "--instance", instance],
+    server = subprocess.Popen([BIN, "--port", str(port), "--log-level", "warn", "--instance", instance, *extra_args],
                               stdin=subprocess.DEVNULL)
     endpoint = f"http://127.0.0.1:{port}"
     for _ in range(100):

@@ -99,9 +99,10 @@ class TaskRunnerDocker : public testing::DockerTest {
 
   static std::string run() { return docker_availability().run_label; }
 
-  std::unique_ptr<TaskRunner> make_runner(DockerClient& client) {
+  std::unique_ptr<TaskRunner> make_runner(DockerClient& client, std::size_t pause_pool = 0) {
     TaskRunnerOptions options;
     options.instance = run();
+    options.pause_pool = pause_pool;
     options.pause.binary_path = ECSLOCAL_PAUSE_BINARY_PATH;
     options.docker_host = docker().endpoint().display;
     options.on_warning = [](const std::string& text) { std::fprintf(stderr, "[task runner] %s\n", text.c_str()); };
@@ -185,6 +186,40 @@ TEST_F(TaskRunnerDocker, TwoContainersShareLocalhostAndTheTaskIpAnswersFromTheHo
   ASSERT_TRUE(info.ok());
   EXPECT_EQ(info->network_mode.rfind("container:", 0), 0u);
   EXPECT_EQ(started->image_digest.rfind("sha256:", 0), 0u);
+}
+
+TEST_F(TaskRunnerDocker, AWarmPauseContainerServesTheNextTaskFromTheTopOfItsSubnet) {
+  runner_->shutdown(true);
+  runner_ = make_runner(docker(), 1);
+  runner_->start();
+  // Hostnames named after the address, as ECS's are: the pool's shape leaves the address out.
+  auto named = [&](TaskSpec spec, int host) {
+    std::string dashed = ip(host);
+    std::replace(dashed.begin(), dashed.end(), '.', '-');
+    spec.network.hostname = "ip-" + dashed + ".ec2.internal";
+    spec.network.subnet_cidr = prefix_ + ".0/25";
+    return spec;
+  };
+  auto first = named(task("t-pool-1", {web()}), 10);
+  runner_->launch(first);
+  ASSERT_TRUE(log_.wait_kind("t-pool-1", Kind::ContainerStarted, 20s)) << log_.trace("t-pool-1");
+  ASSERT_TRUE(log_.wait_for([&](const auto&) { return runner_->warm_pause_containers() == 1; }, 20s)) << "no warm one";
+  auto second = named(task("t-pool-2", {web()}, 11), 11);
+  runner_->launch(second);
+  ASSERT_TRUE(log_.wait_kind("t-pool-2", Kind::ContainerStarted, 20s)) << log_.trace("t-pool-2");
+  auto ready = log_.find("t-pool-2", Kind::NetworkReady);
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->ipv4_address, ip(126)) << "the top of 10.214.x.0/25 (.127 is its last: never taken)";
+  EXPECT_EQ(ready->mac_address.size(), 17u);
+  auto pause = docker().inspect_container(ready->runtime_id);
+  ASSERT_TRUE(pause.ok());
+  EXPECT_EQ(pause->labels[std::string(labels::role)], "pause-pool");
+  // The task's web container answers on the warm container's address: it joined that namespace.
+  auto answer = http_get_eventually(ip(126), 8080);
+  EXPECT_NE(answer.find("ecslocal test image"), std::string::npos) << "nothing on " << ip(126) << ":8080";
+  ASSERT_TRUE(log_.wait_for([&](const auto&) { return runner_->warm_pause_containers() == 1; }, 20s)) << "no refill";
+  runner_->shutdown(true);
+  EXPECT_EQ(labelled_containers(), 0u) << "the tasks and the warm container are gone";
 }
 
 TEST_F(TaskRunnerDocker, PortsArePublishedOnTheTasksLoopbackAddress) {

@@ -126,5 +126,20 @@ TEST(DockerNetworks, TheNextFreeAddressSkipsHeldReservedAndTriedOnes) {
   EXPECT_EQ(networks.next_free_address("vpc-n", "not-a-cidr", "", "10.9.0.5", {}), std::nullopt);
 }
 
+TEST(DockerNetworks, TheHighestFreeAddressCountsDownFromTheBlocksLastUsableOne) {
+  testing::FakeDockerClient docker;
+  docker.add_image("busybox");
+  DockerNetworks networks(docker);
+  ASSERT_TRUE(networks.ensure({"vpc-n", "10.9.0.0/28", "10.9.0.1", {}}).ok());
+  ContainerCreateSpec spec;
+  spec.image = "busybox";
+  ASSERT_TRUE(docker.connect_network("vpc-n", docker.create_container(spec).value(), EndpointSpec{"vpc-n", "10.9.0.14", {}}).ok());
+  EXPECT_EQ(networks.highest_free_address("vpc-n", "10.9.0.0/28", "10.9.0.1", {}), "10.9.0.13");
+  EXPECT_EQ(networks.highest_free_address("vpc-n", "10.9.0.0/28", "10.9.0.1", {"10.9.0.13"}), "10.9.0.12");
+  std::set<std::string> all;
+  for (int host = 4; host <= 13; ++host) all.insert("10.9.0." + std::to_string(host));
+  EXPECT_EQ(networks.highest_free_address("vpc-n", "10.9.0.0/28", "10.9.0.1", all), std::nullopt);
+}
+
 }  // namespace
 }  // namespace ecslocal::runtime

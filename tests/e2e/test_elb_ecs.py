@@ -1,0 +1,332 @@
+"""ECS services behind an Application Load Balancer, on the local Docker daemon, with the real AWS
+CLI and boto3 (spec elb §5, ecs §6.6/§6.9): the course flow (ip target group on 8080 with a
+health check path, ALB in two default subnets with the default security group, HTTP:8080
+listener, a service of two tasks); both targets turn healthy and requests through
+`DNSName:8080` reach both tasks, each serving its own address; `docker kill` of one task: the
+replacement is registered and turns healthy; a scale-in keeps the task DEACTIVATING for the
+deregistration delay while its target drains; a health check path answering 404 gets the tasks
+replaced with ECS's reason; the services-stable waiter returns after a deployment only once the
+new targets are healthy; a bounded `hey` run through the DNS name when `hey` is installed.
+
+Health checks run for real (interval 5 s, healthy/unhealthy threshold 2, deregistration delay
+5 s) on ecslocal's clock at scale 1. Every wait polls with a bound; nothing sleeps a fixed time."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from harness import boto
+from harness.cli import ok
+
+DOCKER = "/usr/bin/docker"
+IMAGE = "ecslocal-test/busybox:latest"
+POLL_SECONDS = 0.1
+DELAY = 5  # deregistration_delay.timeout_seconds
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def poll(what: str, probe, timeout: float = 40.0, diagnose=None):
+    """probe() until truthy; fail after `timeout` seconds (a bound, not a timing assertion)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not reached within {timeout:.0f}s"
+                                 + (f"\n{json.dumps(diagnose(), indent=1, default=str)}" if diagnose else ""))
+        time.sleep(POLL_SECONDS)
+
+
+def serve_identity(health_path: str = "/health") -> list[str]:
+    """busybox httpd on 8080: / answers the task's own IPv4 address, `health_path` answers ok."""
+    return ["sh", "-c",
+            "mkdir -p /www && ip -4 -o addr | grep -v ' lo ' | awk '{print $4}' | cut -d/ -f1 | head -n1 > /www/index.html"
+            f" && echo ok > /www{health_path} && httpd -f -p 8080 -h /www & trap 'exit 0' TERM; wait"]
+
+
+def register(ecs, family: str, command: list[str]) -> str:
+    return ecs.register_task_definition(
+        family=family, requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256", memory="512",
+        containerDefinitions=[{"name": "app", "image": IMAGE, "essential": True, "command": command,
+                               "portMappings": [{"containerPort": 8080}], "stopTimeout": 2}],
+    )["taskDefinition"]["taskDefinitionArn"]
+
+
+def default_network(aws) -> tuple[str, list[str], str]:
+    """The default VPC, its subnets (sorted) and its default security group."""
+    vpc = next(v["VpcId"] for v in ok(aws("ec2 describe-vpcs")).json()["Vpcs"] if v["IsDefault"])
+    subnets = sorted(s["SubnetId"] for s in ok(aws("ec2 describe-subnets")).json()["Subnets"] if s["VpcId"] == vpc)
+    groups = ok(aws(f"ec2 describe-security-groups --filters Name=vpc-id,Values={vpc} Name=group-name,Values=default")
+                ).json()["SecurityGroups"]
+    return vpc, subnets, groups[0]["GroupId"]
+
+
+def course_setup(aws, elbv2, name: str, health_path: str = "/health") -> dict:
+    """Target group (ip, HTTP 8080, quick health checks, short deregistration delay), an ALB in two
+    default subnets with the default group, once active an HTTP:8080 listener forwarding to it."""
+    vpc, subnets, group = default_network(aws)
+    tg = ok(aws(f"elbv2 create-target-group --name {name} --protocol HTTP --port 8080 --vpc-id {vpc} "
+                f"--target-type ip --health-check-path {health_path} --health-check-interval-seconds 5 "
+                "--health-check-timeout-seconds 2 --healthy-threshold-count 2 --unhealthy-threshold-count 2")
+            ).json()["TargetGroups"][0]
+    ok(aws(f"elbv2 modify-target-group-attributes --target-group-arn {tg['TargetGroupArn']} "
+           f"--attributes Key=deregistration_delay.timeout_seconds,Value={DELAY}"))
+    lb = ok(aws(f"elbv2 create-load-balancer --name {name} --subnets {subnets[0]} {subnets[1]} "
+                f"--security-groups {group}")).json()["LoadBalancers"][0]
+    assert lb["SecurityGroups"] == [group]
+    arn = lb["LoadBalancerArn"]
+    poll("load balancer active", lambda: elbv2.describe_load_balancers(LoadBalancerArns=[arn])
+         ["LoadBalancers"][0]["State"]["Code"] == "active", timeout=30)
+    ok(aws(f"elbv2 wait load-balancer-available --load-balancer-arns {arn}"))  # answers on its first poll
+    ok(aws(f"elbv2 create-listener --load-balancer-arn {arn} --protocol HTTP --port 8080 "
+           f"--default-actions Type=forward,TargetGroupArn={tg['TargetGroupArn']}"))
+    dns = ok(aws(f"elbv2 describe-load-balancers --names {name} --query LoadBalancers[0].DNSName --output text")
+             ).stdout.strip()
+    assert re.fullmatch(r"127\.\d+\.\d+\.\d+", dns), dns  # the per-load-balancer loopback address (spec §10.2)
+    return {"tg": tg["TargetGroupArn"], "lb": arn, "dns": dns, "subnets": subnets, "group": group}
+
+
+def cli_network(setup: dict) -> str:
+    return (f"awsvpcConfiguration={{subnets=[{','.join(setup['subnets'])}],securityGroups=[{setup['group']}],"
+            "assignPublicIp=DISABLED}")
+
+
+def describe_service(ecs, cluster: str, name: str) -> dict:
+    return ecs.describe_services(cluster=cluster, services=[name])["services"][0]
+
+
+def messages(service: dict) -> list[str]:
+    return [e["message"] for e in service["events"]]
+
+
+def tasks(ecs, cluster: str, name: str, desired: str = "RUNNING") -> list[dict]:
+    arns = ecs.list_tasks(cluster=cluster, serviceName=name, desiredStatus=desired)["taskArns"]
+    return ecs.describe_tasks(cluster=cluster, tasks=arns)["tasks"] if arns else []
+
+
+def private_ip(task: dict) -> str | None:
+    details = task["attachments"][0]["details"] if task.get("attachments") else []
+    return next((d["value"] for d in details if d["name"] == "privateIPv4Address"), None)
+
+
+def task_id(arn: str) -> str:
+    return arn.rsplit("/", 1)[-1]
+
+
+def target_states(elbv2, tg: str) -> dict[str, str]:
+    """Target id (task IP) → state, as DescribeTargetHealth lists them."""
+    return {d["Target"]["Id"]: d["TargetHealth"]["State"]
+            for d in elbv2.describe_target_health(TargetGroupArn=tg)["TargetHealthDescriptions"]}
+
+
+def summary(ecs, elbv2, cluster: str, name: str, tg: str) -> dict:
+    service = describe_service(ecs, cluster, name)
+    return {"deployments": [(d["id"], d["status"], d["rolloutState"], d["runningCount"]) for d in service["deployments"]],
+            "events": messages(service)[:20],
+            "tasks": [(task_id(t["taskArn"]), private_ip(t), t["lastStatus"], t["desiredStatus"], t.get("stoppedReason"))
+                      for t in tasks(ecs, cluster, name) + tasks(ecs, cluster, name, "STOPPED")],
+            "targets": target_states(elbv2, tg)}
+
+
+def wait_healthy_targets(ecs, elbv2, cluster: str, name: str, tg: str, count: int, timeout: float = 40.0,
+                         without: str | None = None) -> list[dict]:
+    """Until the service runs `count` RUNNING tasks whose IPs are exactly the group's healthy
+    targets (and none of them is the task `without`)."""
+    def probe():
+        running = [t for t in tasks(ecs, cluster, name) if t["lastStatus"] == "RUNNING"]
+        healthy = {ip for ip, state in target_states(elbv2, tg).items() if state == "healthy"}
+        addresses = {private_ip(t) for t in running}
+        return running if len(running) == count and addresses == healthy and without not in {t["taskArn"] for t in running} else None
+    return poll(f"{count} healthy targets for {name}", probe, timeout,
+                diagnose=lambda: summary(ecs, elbv2, cluster, name, tg))
+
+
+def get(url: str) -> tuple[int, str]:
+    # Network safety: only the load balancer's loopback address.
+    try:
+        with urllib.request.urlopen(url, timeout=5) as reply:
+            return reply.status, reply.read().decode().strip()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(errors="replace")
+
+
+def app_container(task_arn: str) -> str:
+    ids = subprocess.run([DOCKER, "ps", "-q", "--filter", f"label=ecslocal.task-arn={task_arn}",
+                          "--filter", "label=ecslocal.role=container"],
+                         check=True, capture_output=True, text=True).stdout.split()
+    assert len(ids) == 1, f"expected one running app container for {task_arn}, got {ids}"
+    return ids[0]
+
+
+def registered_event(service: str, tg: str) -> str:
+    return f"({service_label(service)}) registered 1 targets in (target-group {tg})"
+
+
+def service_label(name: str) -> str:
+    return f"service {name}"
+
+
+# --- fixtures ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def elbv2(server, client_env):
+    return boto.make_client(server.endpoint, service="elbv2")
+
+
+@pytest.fixture
+def cluster(ecs, request):
+    """One cluster per test; afterwards every service force-deleted and every task STOPPED."""
+    name = "elb-" + re.sub(r"[^A-Za-z0-9_-]", "-", request.node.name)[5:60]
+    ecs.create_cluster(clusterName=name)
+    yield name
+    for arn in ecs.list_services(cluster=name)["serviceArns"]:
+        ecs.delete_service(cluster=name, service=arn, force=True)
+
+    def all_stopped():
+        arns = ecs.list_tasks(cluster=name, desiredStatus="STOPPED")["taskArns"]
+        running = ecs.list_tasks(cluster=name)["taskArns"]
+        described = ecs.describe_tasks(cluster=name, tasks=arns)["tasks"] if arns else []
+        return not running and all(t["lastStatus"] == "STOPPED" for t in described)
+    poll("every task of the test stopped", all_stopped, timeout=60)
+
+
+# --- tests ---------------------------------------------------------------------------------------
+
+def test_course_flow_kill_and_scale_in_through_the_alb(aws, ecs, elbv2, cluster):
+    setup = course_setup(aws, elbv2, "ui-application")
+    tg, dns = setup["tg"], setup["dns"]
+    register(ecs, "ui", serve_identity())
+    ok(aws(f"ecs create-service --cluster {cluster} --service-name ui --task-definition ui --desired-count 2 "
+           f"--launch-type FARGATE --network-configuration {cli_network(setup)} "
+           f"--load-balancers targetGroupArn={tg},containerName=app,containerPort=8080"))
+    running = wait_healthy_targets(ecs, elbv2, cluster, "ui", tg, 2)
+    ok(aws(f"elbv2 wait target-in-service --target-group-arn {tg}"))  # answers on its first poll
+    health = ok(aws(f"elbv2 describe-target-health --target-group-arn {tg}")).json()["TargetHealthDescriptions"]
+    assert all(h["Target"]["Port"] == 8080 and h["TargetHealth"] == {"State": "healthy"} for h in health), health
+    addresses = {private_ip(t) for t in running}
+    texts = messages(describe_service(ecs, cluster, "ui"))
+    registrations = texts.count(registered_event("ui", tg))
+    assert registrations >= 2, texts  # one per task that ran (a task that failed to start never registers)
+
+    # Through the load balancer's DNS name: both tasks answer, each with its own address.
+    seen = set()
+    def both_answer():
+        status, body = get(f"http://{dns}:8080/")
+        assert status == 200, (status, body)
+        seen.add(body)
+        return seen == addresses
+    poll("both tasks reached through the ALB", both_answer, timeout=10, diagnose=lambda: sorted(seen))
+
+    if shutil.which("hey"):
+        done = subprocess.run(["hey", "-n", "200", "-c", "5", f"http://{dns}:8080/"],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        codes = dict(re.findall(r"\[(\d{3})\]\s+(\d+) responses", done.stdout))
+        assert codes == {"200": "200"}, done.stdout
+
+    # docker kill: the task is replaced; the replacement is registered and turns healthy.
+    victim = running[0]
+    subprocess.run([DOCKER, "kill", app_container(victim["taskArn"])], check=True, capture_output=True)
+    after = wait_healthy_targets(ecs, elbv2, cluster, "ui", tg, 2, timeout=60, without=victim["taskArn"])
+    texts = messages(describe_service(ecs, cluster, "ui"))
+    assert texts.count(registered_event("ui", tg)) > registrations, texts
+    killed = ecs.describe_tasks(cluster=cluster, tasks=[victim["taskArn"]])["tasks"][0]
+    assert killed["stopCode"] == "EssentialContainerExited", killed
+    new_addresses = {private_ip(t) for t in after}
+    for _ in range(6):
+        status, body = get(f"http://{dns}:8080/")
+        assert status == 200 and body in new_addresses, (status, body, new_addresses)
+
+    # Scale in: the stopped task stays DEACTIVATING while its target drains for the delay.
+    ok(aws(f"ecs update-service --cluster {cluster} --service ui --desired-count 1"))
+    [leaving] = [t for t in tasks(ecs, cluster, "ui", "STOPPED") if t["lastStatus"] == "DEACTIVATING"]
+    began = time.monotonic()
+    assert leaving["stopCode"] == "ServiceSchedulerInitiated"
+    assert target_states(elbv2, tg)[private_ip(leaving)] == "draining"
+    service = describe_service(ecs, cluster, "ui")
+    texts = messages(service)
+    deployment = service["deployments"][0]["id"]
+    stopped = texts.index(f"(service ui) has stopped 1 running tasks: (task {task_id(leaving['taskArn'])}).")
+    deregistered = texts.index(f"(service ui) deregistered 1 targets in (target-group {tg})")
+    draining = texts.index(f"(service ui, taskSet {deployment}) has begun draining connections on 1 tasks.")
+    assert draining < deregistered < stopped, texts  # newest first
+
+    def left_deactivating():
+        task = ecs.describe_tasks(cluster=cluster, tasks=[leaving["taskArn"]])["tasks"][0]
+        return task if task["lastStatus"] != "DEACTIVATING" else None
+    task = poll("the task leaves DEACTIVATING", left_deactivating, timeout=DELAY + 10)
+    waited = time.monotonic() - began
+    assert waited >= DELAY - 1.5, f"DEACTIVATING lasted {waited:.1f}s, the delay is {DELAY}s"
+    assert task["lastStatus"] in ("STOPPING", "DEPROVISIONING", "STOPPED"), task["lastStatus"]
+    poll("the drained target gone", lambda: private_ip(leaving) not in target_states(elbv2, tg), timeout=10)
+    poll("the task STOPPED", lambda: ecs.describe_tasks(cluster=cluster, tasks=[leaving["taskArn"]])
+         ["tasks"][0]["lastStatus"] == "STOPPED", timeout=20)
+    [staying] = [t for t in tasks(ecs, cluster, "ui") if t["lastStatus"] == "RUNNING"]
+    status, body = get(f"http://{dns}:8080/")
+    assert (status, body) == (200, private_ip(staying))
+
+
+def test_a_failing_health_check_gets_the_task_replaced_with_ecs_reason(aws, ecs, elbv2, cluster):
+    setup = course_setup(aws, elbv2, "broken", health_path="/missing")
+    tg = setup["tg"]
+    register(ecs, "broken", serve_identity())  # serves /health, not /missing: 404
+    ecs.create_service(cluster=cluster, serviceName="broken", taskDefinition="broken", desiredCount=1,
+                       launchType="FARGATE", loadBalancers=[{"targetGroupArn": tg, "containerName": "app",
+                                                             "containerPort": 8080}],
+                       networkConfiguration={"awsvpcConfiguration": {"subnets": setup["subnets"],
+                                                                      "securityGroups": [setup["group"]]}})
+    reason = f"Task failed ELB health checks in (target-group {tg})"
+
+    def replaced():
+        failed = [t for t in tasks(ecs, cluster, "broken", "STOPPED") if t.get("stoppedReason") == reason]
+        return failed[0] if failed else None
+    failed = poll("a task stopped for its ELB health", replaced, timeout=45,
+                  diagnose=lambda: summary(ecs, elbv2, cluster, "broken", tg))
+    assert failed["stopCode"] == "ServiceSchedulerInitiated"
+    texts = messages(describe_service(ecs, cluster, "broken"))
+    assert (f"(service broken) (task {task_id(failed['taskArn'])}) (port 8080) is unhealthy in (target-group {tg}) "
+            "due to (reason Health checks failed with these codes: [404]).") in texts, texts
+    poll("the replacement started", lambda: any(
+        "Amazon ECS replaced 1 tasks due to an unhealthy status." in m
+        for m in messages(describe_service(ecs, cluster, "broken"))), timeout=15,
+        diagnose=lambda: summary(ecs, elbv2, cluster, "broken", tg))
+    health = elbv2.describe_target_health(TargetGroupArn=tg)["TargetHealthDescriptions"]
+    assert any(h["TargetHealth"].get("Reason") == "Target.ResponseCodeMismatch" or
+               h["TargetHealth"]["State"] in ("draining", "initial") for h in health), health
+
+
+def test_services_stable_after_a_deployment_means_healthy_targets(aws, ecs, elbv2, cluster):
+    setup = course_setup(aws, elbv2, "rollout")
+    tg = setup["tg"]
+    register(ecs, "rollout", serve_identity())
+    ecs.create_service(cluster=cluster, serviceName="rollout", taskDefinition="rollout", desiredCount=2,
+                       launchType="FARGATE", loadBalancers=[{"targetGroupArn": tg, "containerName": "app",
+                                                             "containerPort": 8080}],
+                       networkConfiguration={"awsvpcConfiguration": {"subnets": setup["subnets"]}})
+    old = {t["taskArn"] for t in wait_healthy_targets(ecs, elbv2, cluster, "rollout", tg, 2)}
+    ecs.update_service(cluster=cluster, service="rollout", forceNewDeployment=True)
+    service = describe_service(ecs, cluster, "rollout")
+    assert len(service["deployments"]) == 2
+    ecs.get_waiter("services_stable").wait(cluster=cluster, services=["rollout"],
+                                           WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    service = describe_service(ecs, cluster, "rollout")
+    assert len(service["deployments"]) == 1 and service["deployments"][0]["rolloutState"] == "COMPLETED"
+    running = [t for t in tasks(ecs, cluster, "rollout") if t["lastStatus"] == "RUNNING"]
+    assert len(running) == 2 and not old & {t["taskArn"] for t in running}, running
+    states = target_states(elbv2, tg)
+    assert all(states.get(private_ip(t)) == "healthy" for t in running), states
+    # The old tasks only drain by now (or are gone): none of them still serves.
+    leaving = ecs.describe_tasks(cluster=cluster, tasks=sorted(old))["tasks"]
+    assert all(t["desiredStatus"] == "STOPPED" for t in leaving)
+    assert all(states.get(private_ip(t)) in (None, "draining") for t in leaving), states
+    ok(aws(f"ecs wait services-stable --cluster {cluster} --services rollout"))  # the CLI agrees at once
