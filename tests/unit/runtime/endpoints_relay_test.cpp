@@ -87,6 +87,32 @@ TEST(EndpointsRelay, AStoppedRelayIsReplacedAndWithoutTheFolderNothingIsMade) {
   EXPECT_TRUE(plain.log.find("t3", Kind::NetworkReady)->endpoints_address.empty());
 }
 
+TEST(EndpointsRelay, AWarmPauseContainerJoinsTheNetworkWhenATaskTakesIt) {
+  auto options = with_endpoints();
+  options.pause_pool = 1;
+  RunnerFixture f(options);
+  auto first = task("t1", {container("app")});
+  first.network.subnet_cidr = "172.31.16.0/20";
+  f.runner.launch(first);
+  ASSERT_TRUE(f.log.wait_kind("t1", Kind::ContainerStarted));
+  ASSERT_TRUE(f.log.wait_for([&](const auto&) { return f.runner.warm_pause_containers() == 1; }));
+  auto second = task("t2", {container("app")});
+  second.network.ipv4_address = "172.31.0.11";
+  second.network.hostname = "ip-172-31-0-11.ec2.internal";
+  second.network.subnet_cidr = "172.31.16.0/20";
+  f.runner.launch(second);
+  ASSERT_TRUE(f.log.wait_kind("t2", Kind::ContainerStarted));
+  auto ready = f.log.find("t2", Kind::NetworkReady);
+  ASSERT_TRUE(ready);
+  auto warm = f.docker.inspect_container(ready->runtime_id);
+  ASSERT_TRUE(warm);
+  EXPECT_EQ(label(warm->labels, labels::role), "pause-pool");
+  ASSERT_TRUE(warm->networks.count(endpoints_network));
+  EXPECT_EQ(ready->endpoints_address, warm->networks.at(endpoints_network).ipv4_address);
+  f.runner.shutdown(true);
+  EXPECT_FALSE(f.docker.inspect_container(endpoints_container));
+}
+
 TEST(EndpointsRelay, ARelayOfAnotherFolderFailsTheLaunchWithTheReason) {
   RunnerFixture f(with_endpoints());
   f.runner.launch(task("t1", {container("app")}));
