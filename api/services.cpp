@@ -6,6 +6,7 @@
 #include "api/iam/provider.hpp"
 #include "api/logs/provider.hpp"
 #include "api/platform.hpp"
+#include "api/ports/task_metadata.hpp"
 #include "api/secretsmanager/provider.hpp"
 #include "api/ssm/provider.hpp"
 #include "api/sts/provider.hpp"
@@ -18,6 +19,7 @@ std::shared_ptr<Service> make_ecs(Platform& p) {
   ecs->set_task_retention(p.settings.task_retention);
   ecs->scheduler().breaker_minimum = p.settings.breaker_minimum;
   ecs->scheduler().healthy_after = p.settings.healthy_after;
+  ecs->set_endpoint_route(endpoint_route(p.settings.instance));
   return ecs;
 }
 std::shared_ptr<Service> make_logs(Platform& p) {

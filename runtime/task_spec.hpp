@@ -96,6 +96,9 @@ struct TaskEvent {
   std::string runtime_id;
   std::string image_digest;
   std::string ipv4_address, mac_address;
+  // NetworkReady: the task's address on the task endpoints network (runtime/task/endpoints_relay.hpp),
+  // the source of its requests to 169.254.170.2; empty without that network.
+  std::string endpoints_address;
   std::optional<int> exit_code;
   std::string health;
   std::string reason;

@@ -14,6 +14,7 @@
 #include "api/gateway.hpp"
 #include "api/logs/provider.hpp"
 #include "api/platform.hpp"
+#include "api/ports/task_metadata.hpp"
 #include "runtime/docker/curl_docker_client.hpp"
 #include "runtime/task/task_runner.hpp"
 #include "server/admin_routes.hpp"
@@ -22,6 +23,7 @@
 #include "server/elb/elb_server.hpp"
 #include "server/listener.hpp"
 #include "server/listener_set.hpp"
+#include "server/task_endpoints_server.hpp"
 
 namespace ecslocal::server {
 
@@ -44,6 +46,7 @@ struct App::Impl {
   std::unique_ptr<ListenerSet> listener_set;   // the DataPlane port
   std::unique_ptr<elb::ElbServer> elb;         // load balancers' listeners and health probes
   std::shared_ptr<Listener> listener;
+  std::shared_ptr<UnixHttpServer> task_endpoints;  // the metadata/credentials socket the relay reaches
   std::optional<net::signal_set> signals;
   std::optional<net::steady_timer> scheduler_timer;  // on the state strand
   std::vector<std::thread> threads;
@@ -144,6 +147,7 @@ void App::start_runtime() {
   options.pause_image = impl->deps.pause_image;
   options.pause_pool = static_cast<std::size_t>(c.pause_pool);
   options.on_warning = [](const std::string& message) { spdlog::warn("runtime: {}", message); };
+  if (impl->owned_docker) options.endpoints_socket_dir = c.task_endpoints_dir;  // not on a test's fake daemon
   impl->runner = std::make_unique<runtime::TaskRunner>(*docker, options);
   impl->task_runtime = impl->runner.get();
   impl->runner->set_event_sink(event_sink);
@@ -163,6 +167,7 @@ void App::start_runtime() {
   });
   impl->platform.ports.provide<runtime::TaskRuntime>(impl->runner.get());
   if (auto locked = impl->runner->acquire_instance_lock(); !locked) throw std::runtime_error(locked.error().message);
+  if (!options.endpoints_socket_dir.empty()) start_task_endpoints(options.endpoints_socket_dir);
   if (auto cleaned = impl->runner->cleanup_leftovers()) {
     const auto& r = cleaned.value();
     if (r.containers + r.networks + r.volumes > 0)
@@ -175,6 +180,23 @@ void App::start_runtime() {
     if (auto pause = impl->runner->ensure_pause_image(); !pause)
       spdlog::warn("pause image not ready yet: {}", pause.error().describe());
   impl->runner->start();
+}
+
+// The task metadata and credentials endpoints: this instance's socket in the shared folder (after
+// the instance lock: a socket file found there is a stale one of ours).
+void App::start_task_endpoints(const std::string& dir) {
+  auto* impl = impl_.get();
+  auto handler = std::make_shared<TaskEndpointsHandler>(
+      impl->state, [impl] { return impl->platform.ports.find<api::TaskMetadata>(); },
+      [impl] { return impl->gateway->now(); });
+  const std::string path = dir + "/" + api::endpoint_route(impl->config.instance) + ".sock";
+  auto server = std::make_shared<UnixHttpServer>(impl->ioc, path, handler, impl->limits, impl->sessions);
+  try {
+    server->start();
+    impl->task_endpoints = server;
+  } catch (const std::exception& e) {
+    spdlog::warn("no task metadata endpoint (cannot listen on {}: {}): tasks get 404 at 169.254.170.2", path, e.what());
+  }
 }
 
 App::~App() {
@@ -190,6 +212,13 @@ void App::start() {
   impl->listener = std::make_shared<Listener>(impl->ioc, tcp::endpoint{address, c.port},
                                               http_sessions(impl->main_handler, impl->limits, impl->sessions));
   impl->listener->run();
+  if (impl->task_endpoints && c.task_endpoint_url) {
+    // Tasks reach the API at the endpoints network's gateway, under the main port (state strand).
+    const auto api_port = port();
+    impl->post_to_state([impl, api_port] {
+      if (impl->ecs) impl->ecs->endpoints().set_api_port(api_port);
+    });
+  }
   impl->work.emplace(impl->ioc.get_executor());
   impl->scheduler_timer.emplace(impl->state);
   schedule_tick();
@@ -252,6 +281,7 @@ void App::stop() {
   auto* impl = impl_.get();
   if (impl->stopped.exchange(true)) return;
   if (impl->listener) impl->listener->stop();
+  if (impl->task_endpoints) impl->task_endpoints->stop();
   if (impl->signals) {
     boost::system::error_code ec;
     impl->signals->cancel(ec);

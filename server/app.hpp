@@ -60,6 +60,7 @@ class App {
  private:
   void schedule_tick();
   void start_runtime();
+  void start_task_endpoints(const std::string& dir);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

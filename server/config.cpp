@@ -62,8 +62,18 @@ bool parse_config(int argc, char** argv, Config& config, int& exit_code) {
   app.add_option("--shutdown-grace", config.shutdown_grace_ms,
                  "Milliseconds requests in flight may take to finish at shutdown")
       ->envname("ECSLOCAL_SHUTDOWN_GRACE")->capture_default_str()->check(CLI::Range(0, 600000));
+  app.add_option("--task-endpoints-dir", config.task_endpoints_dir,
+                 "Host folder of the task metadata/credentials sockets, shared by every ecslocal on the Docker "
+                 "daemon and mounted into the relay at 169.254.170.2 (empty: no task endpoints)")
+      ->envname("ECSLOCAL_TASK_ENDPOINTS_DIR")->capture_default_str();
+  bool no_endpoint_url = false;
+  app.add_flag("--no-task-endpoint-url", no_endpoint_url,
+               "Do not give task containers AWS_ENDPOINT_URL (ecslocal's API at 169.254.170.1:<port>, served there "
+               "once a task runs)")
+      ->envname("ECSLOCAL_NO_TASK_ENDPOINT_URL");
   try {
     app.parse(argc, argv);
+    config.task_endpoint_url = !no_endpoint_url;
     config.docker = !no_docker;
   } catch (const CLI::ParseError& e) {
     exit_code = app.exit(e);

@@ -25,6 +25,12 @@ struct Config {
   std::string instance = "default";   // label value scoping start-up cleanup to this instance
   std::string cors_origins;           // origins allowed besides loopback pages (comma list, "*": any)
   int shutdown_grace_ms = 3000;       // how long requests in flight may take to finish at shutdown
+  // The host folder of the task endpoints' Unix sockets (one per instance), bind-mounted into the
+  // shared relay at 169.254.170.2; empty: tasks get no metadata or credentials endpoint.
+  std::string task_endpoints_dir = "/tmp/ecslocal-endpoints";
+  // Inject AWS_ENDPOINT_URL=http://169.254.170.1:<port> into task containers and serve the API
+  // there once a task joined the endpoints network (needs the task endpoints).
+  bool task_endpoint_url = true;
   int pause_pool = 0;                 // warm pause containers kept per subnet network (0: none)
 };
 

@@ -25,7 +25,15 @@ EcsProvider::EcsProvider(std::shared_ptr<IdSource> ids, std::shared_ptr<vpc::Vpc
 
 const protocol::ServiceModel& EcsProvider::model() const { return protocol::ServiceModel::get("ecs"); }
 
-void EcsProvider::provide(Ports& ports) { ports.provide<DesiredCount>(this); }
+void EcsProvider::provide(Ports& ports) {
+  ports.provide<DesiredCount>(this);
+  ports.provide<TaskMetadata>(&endpoints_);
+}
+
+RoleCredentialIssuer* EcsProvider::credential_issuer() const {
+  if (credential_issuer_override_) return credential_issuer_override_;
+  return ports_ ? ports_->find<RoleCredentialIssuer>() : nullptr;
+}
 
 runtime::TaskRuntime* EcsProvider::task_runtime() const {
   if (task_runtime_override_) return task_runtime_override_;

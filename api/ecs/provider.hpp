@@ -14,6 +14,7 @@
 #include "api/ecs/service_scheduler.hpp"
 #include "api/ecs/state.hpp"
 #include "api/ecs/tags.hpp"
+#include "api/ecs/task_endpoints.hpp"
 #include "api/ports/desired_count.hpp"
 #include "api/ports/ports.hpp"
 #include "api/ports/task_observer.hpp"
@@ -52,7 +53,10 @@ class EcsProvider : public Service, public DesiredCount {
   Json snapshot() const override;
   void restore(const Json& snapshot) override;
   Json state_view(const StateViewQuery& query) const override;
-  void on_reset() override { store_.clear(); }
+  void on_reset() override {
+    store_.clear();
+    endpoints_.clear();
+  }
 
   // ---- DesiredCount ----
   std::optional<ServiceCapacity> capacity(const ServiceRef& service) const override;
@@ -93,6 +97,17 @@ class EcsProvider : public Service, public DesiredCount {
   // Tells every TaskObserver (ELBv2, Cloud Map, metrics, the console).
   void publish_task_change(TaskChange change, const Task& task) const;
 
+  // --- the task metadata and credentials endpoints (api/ecs/task_endpoints.hpp) ---
+  // The first 8 hex digits of every endpoint id (api/ports/task_metadata.hpp: endpoint_route).
+  void set_endpoint_route(std::string route) { endpoint_route_ = std::move(route); }
+  const std::string& endpoint_route() const { return endpoint_route_; }
+  TaskEndpoints& endpoints() { return endpoints_; }
+  // The server's DataPlane port (listeners services open), null without one.
+  DataPlane* data_plane() const { return ports_ ? ports_->find<DataPlane>() : nullptr; }
+  // STS's RoleCredentialIssuer (task-role credentials), or the override (unit tests).
+  RoleCredentialIssuer* credential_issuer() const;
+  void set_credential_issuer(RoleCredentialIssuer* issuer) { credential_issuer_override_ = issuer; }
+
   // --- services (api/ecs/service_ops.cpp, service_scheduler.cpp) ---
   SchedulerSettings& scheduler() { return scheduler_; }
 
@@ -112,6 +127,9 @@ class EcsProvider : public Service, public DesiredCount {
   LogGroupDirectory* log_groups_override_ = nullptr;
   TargetGroupDirectory* target_groups_override_ = nullptr;
   std::vector<SecretResolver*> secret_resolvers_override_;
+  RoleCredentialIssuer* credential_issuer_override_ = nullptr;
+  std::string endpoint_route_ = api::endpoint_route("default");
+  TaskEndpoints endpoints_{*this};
   std::shared_ptr<vpc::VpcRegistry> networks_;
   Clock::duration task_retention_ = std::chrono::hours(1);
   SchedulerSettings scheduler_;

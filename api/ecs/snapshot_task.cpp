@@ -34,7 +34,7 @@ ECSLOCAL_SNAPSHOT_ENUM(AttachmentStatus, {{AttachmentStatus::Precreated, "PRECRE
                                           {AttachmentStatus::Deleted, "DELETED"}})
 
 ECSLOCAL_SNAPSHOT_FIELDS(Container, name, arn, image, image_digest, runtime_id, status, exit_code, reason, health,
-                         essential, has_health_check, cpu, memory, memory_reservation)
+                         essential, has_health_check, cpu, memory, memory_reservation, started_at, finished_at)
 ECSLOCAL_SNAPSHOT_FIELDS(ContainerOverride, name, command, environment, cpu, memory, memory_reservation)
 ECSLOCAL_SNAPSHOT_FIELDS(TaskOverrides, containers, cpu, memory, task_role_arn, execution_role_arn,
                          ephemeral_storage_gib)
@@ -46,7 +46,8 @@ ECSLOCAL_SNAPSHOT_FIELDS(Task,
                          // placement
                          launch_type, capacity_provider_name, platform_version, platform_family, availability_zone,
                          cpu_architecture, cpu, memory, ephemeral_storage_gib, group, started_by, reference_id,
-                         service_name, enable_execute_command, overrides, attachment, containers,
+                         service_name, enable_execute_command, overrides, attachment, containers, endpoint_id,
+                         credentials_id, task_role_arn, endpoint_address,
                          // state
                          last_status, desired_status, health, stop_code, stopped_reason, connected, version, created_at,
                          connectivity_at, pull_started_at, pull_stopped_at, started_at, stopping_at,

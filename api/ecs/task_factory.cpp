@@ -1,6 +1,7 @@
 #include "api/ecs/task_factory.hpp"
 
 #include "api/ecs/arn.hpp"
+#include "api/ecs/task_endpoints.hpp"
 #include "api/ecs/task_service.hpp"
 
 namespace ecslocal::api::ecs {
@@ -99,6 +100,10 @@ Task new_task(EcsProvider& provider, const RequestContext& ctx, const Cluster& c
   task.reference_id = in.reference_id.value_or("");
   task.enable_execute_command = in.enable_execute_command;
   task.overrides = in.overrides;
+  task.task_role_arn = in.overrides.task_role_arn && !in.overrides.task_role_arn->empty() ? *in.overrides.task_role_arn
+                                                                                           : td.task_role_arn;
+  task.endpoint_id = new_endpoint_id(provider.endpoint_route());
+  if (!task.task_role_arn.empty()) task.credentials_id = new_credentials_id(provider.endpoint_route());
   apply_size(task, td, in);
   task.attachment = std::move(attachment);
   if (task.attachment)

@@ -66,6 +66,7 @@ bool on_container_started(Task& task, const runtime::TaskEvent& e) {
   if (!c) return false;
   if (c->runtime_id.empty()) c->runtime_id = e.runtime_id;
   if (c->image_digest.empty()) c->image_digest = e.image_digest;
+  if (!c->started_at) c->started_at = e.at;
   bool changed = advance(task, TaskStatus::Pending);
   if (c->status == ContainerStatus::Pending) {
     c->status = ContainerStatus::Running;
@@ -93,6 +94,7 @@ LifecycleOutcome on_container_stopped(Task& task, const runtime::TaskEvent& e) {
   if (c->status != ContainerStatus::Stopped) {
     c->status = ContainerStatus::Stopped;
     c->exit_code = e.exit_code;
+    if (c->started_at) c->finished_at = e.at;
     if (!e.reason.empty()) c->reason = clip(e.reason);
     out.changed = true;
   } else if (!c->exit_code && e.exit_code) {

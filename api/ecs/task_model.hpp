@@ -43,6 +43,7 @@ struct Container {
   bool has_health_check = false;  // only checks of the task definition are reported
   int cpu = 0;                    // after overrides
   std::optional<int> memory, memory_reservation;
+  std::optional<TimePoint> started_at, finished_at;  // from the runtime's events
 };
 
 // RunTask's overrides as the task keeps (and reports) them.
@@ -98,6 +99,13 @@ struct Task {
   TaskOverrides overrides;
   std::optional<NetworkAttachment> attachment;
   std::vector<Container> containers;
+  // The task metadata and credentials endpoints (api/ecs/task_endpoints.hpp): the random id of the
+  // task's metadata URIs (a container's is "<endpoint_id>-<10 digits>"), the id of its
+  // credentials path (only with a task role), and that role (override, else the definition's).
+  std::string endpoint_id, credentials_id, task_role_arn;
+  // The task's address on the endpoints network (the runtime's NetworkReady): requests relayed from
+  // another address are not this task's, whatever id they carry.
+  std::string endpoint_address;
 
   // State.
   TaskStatus last_status = TaskStatus::Provisioning;

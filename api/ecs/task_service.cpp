@@ -36,6 +36,10 @@ void release_addresses(EcsProvider& provider, const Task& task) {
 // What the runtime found: the MAC of the pause container, and the address it really got (another
 // process's container may have held the planned one: the runtime then took the next free one).
 void record_network(EcsProvider& provider, Task& task, const runtime::TaskEvent& event) {
+  if (!event.endpoints_address.empty()) {
+    task.endpoint_address = event.endpoints_address;
+    provider.endpoints().on_task_network(provider.data_plane());
+  }
   if (!task.attachment) return;
   vpc::VpcRegistry& networks = provider.networks();
   vpc::VpcState& state = networks.at(task.account_id, task.region);
@@ -117,7 +121,8 @@ void launch_task(EcsProvider& provider, EcsState& state, Task& task, const TaskD
   const vpc::VpcState& networks = provider.networks().at(task.account_id, task.region);
   const vpc::NetworkInterface* eni = provider.eni_of(task);
   const vpc::Vpc* vpc = eni ? networks.find_vpc(eni->vpc_id) : nullptr;
-  runtime::TaskSpec spec = build_task_spec(task, definition, vpc ? *vpc : networks.default_vpc(), eni, &secrets);
+  runtime::TaskSpec spec = build_task_spec(task, definition, vpc ? *vpc : networks.default_vpc(), eni, &secrets,
+                                             provider.endpoints().api_url());
   if (eni) {
     auto subnet = networks.subnets.find(eni->subnet_id);
     if (subnet != networks.subnets.end()) spec.network.subnet_cidr = subnet->second.cidr();

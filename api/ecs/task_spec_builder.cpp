@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "api/ecs/task_endpoints.hpp"
 #include "api/ecs/task_log_groups.hpp"
 #include "runtime/labels.hpp"
 
@@ -29,7 +30,7 @@ void merge(std::vector<EnvironmentVariable>& vars, const std::vector<Environment
 }
 
 std::vector<std::string> environment(const Task& task, const ContainerDefinition& def, const ContainerOverride* o,
-                                     const ResolvedSecrets* secrets) {
+                                     const ResolvedSecrets* secrets, const std::string& endpoint_url) {
   std::vector<EnvironmentVariable> vars = def.environment;
   if (o && o->environment) merge(vars, *o->environment);
   if (secrets)
@@ -41,6 +42,16 @@ std::vector<std::string> environment(const Task& task, const ContainerDefinition
   add_default("AWS_EXECUTION_ENV", task.launch_type == "FARGATE" ? "AWS_ECS_FARGATE" : "AWS_ECS_EC2");
   add_default("AWS_REGION", task.region);
   add_default("AWS_DEFAULT_REGION", task.region);
+  if (!endpoint_url.empty()) add_default("AWS_ENDPOINT_URL", endpoint_url);
+  // The agent's own variables: set whatever the definition says (as the agent does).
+  auto set = [&vars](const std::string& name, const std::string& value) { merge(vars, {{name, value}}); };
+  if (!task.endpoint_id.empty()) {
+    const std::string base = std::string("http://") + kTaskEndpointsAddress;
+    const std::string id = container_endpoint_id(task, def.name);
+    set("ECS_CONTAINER_METADATA_URI", base + "/v3/" + id);
+    set("ECS_CONTAINER_METADATA_URI_V4", base + "/v4/" + id);
+  }
+  if (!task.credentials_id.empty()) set("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/" + task.credentials_id);
   std::vector<std::string> env;
   for (const auto& v : vars) env.push_back(v.name + "=" + v.value);
   return env;
@@ -140,7 +151,7 @@ void apply_security(runtime::ContainerCreateSpec& create, const ContainerDefinit
 
 runtime::TaskContainerSpec container_spec(const Task& task, const Container& c, const ContainerDefinition& def,
                                           const std::map<std::string, std::vector<runtime::Mount>>& direct,
-                                          const ResolvedSecrets* secrets) {
+                                          const ResolvedSecrets* secrets, const std::string& endpoint_url) {
   const ContainerOverride* o = task.overrides.find(def.name);
   runtime::TaskContainerSpec spec;
   spec.name = def.name;
@@ -152,7 +163,7 @@ runtime::TaskContainerSpec container_spec(const Task& task, const Container& c, 
     create.cmd = *o->command;
   else if (!def.command.empty())
     create.cmd = def.command;
-  create.env = environment(task, def, o, secrets);
+  create.env = environment(task, def, o, secrets, endpoint_url);
   create.working_dir = def.working_directory;
   create.user = def.user;
   create.labels = container_labels(task, def);
@@ -206,7 +217,8 @@ std::string task_volume_name(const Task& task, const std::string& volume_name) {
 }
 
 runtime::TaskSpec build_task_spec(const Task& task, const TaskDefinition& td, const vpc::Vpc& vpc,
-                                  const vpc::NetworkInterface* eni, const ResolvedSecrets* secrets) {
+                                  const vpc::NetworkInterface* eni, const ResolvedSecrets* secrets,
+                                  const std::string& endpoint_url) {
   runtime::TaskSpec spec;
   spec.key = task.arn;
   spec.labels = task_labels(task, vpc, eni);
@@ -218,7 +230,7 @@ runtime::TaskSpec build_task_spec(const Task& task, const TaskDefinition& td, co
       if (m.type == runtime::Mount::Type::volume && volumes.insert(m.source).second) spec.volumes.push_back(m.source);
   for (const auto& c : task.containers) {
     const ContainerDefinition* def = td.find_container(c.name);
-    if (def) spec.containers.push_back(container_spec(task, c, *def, direct, secrets));
+    if (def) spec.containers.push_back(container_spec(task, c, *def, direct, secrets, endpoint_url));
   }
   return spec;
 }

@@ -35,11 +35,14 @@ namespace ecslocal::api::ecs {
 // `vpc`: the VPC of the task's subnet (its Docker bridge, CIDR and gateway); `eni`: the task's ENI
 // (addresses), null for a task without one; `secrets`: the values of the containers' `secrets`
 // (api/ecs/task_secrets.hpp), added to their environment.
+// `endpoint_url`: AWS_ENDPOINT_URL of every container unless the definition sets it (empty: none).
 runtime::TaskSpec build_task_spec(const Task& task, const TaskDefinition& definition, const vpc::Vpc& vpc,
-                                  const vpc::NetworkInterface* eni, const ResolvedSecrets* secrets = nullptr);
+                                  const vpc::NetworkInterface* eni, const ResolvedSecrets* secrets = nullptr,
+                                  const std::string& endpoint_url = {});
 inline runtime::TaskSpec build_task_spec(const Task& task, const TaskDefinition& definition, const DefaultVpc& vpc,
-                                         const vpc::NetworkInterface* eni, const ResolvedSecrets* secrets = nullptr) {
-  return build_task_spec(task, definition, vpc.vpc(), eni, secrets);
+                                         const vpc::NetworkInterface* eni, const ResolvedSecrets* secrets = nullptr,
+                                         const std::string& endpoint_url = {}) {
+  return build_task_spec(task, definition, vpc.vpc(), eni, secrets, endpoint_url);
 }
 
 // Why ecslocal cannot start this definition's containers as ECS would (S3 environment files are

@@ -33,4 +33,22 @@ class CredentialDirectory {
   virtual std::optional<IssuedIdentity> identity_of(const std::string& access_key_id) const = 0;
 };
 
+// Temporary credentials of a role, issued as STS AssumeRole issues them (requests signed with
+// them act as the role, in its account). For ECS task roles (the credentials endpoint).
+struct RoleCredentials {
+  std::string access_key_id, secret_access_key, session_token;
+  std::string assumed_role_arn;  // arn:aws:sts::<account>:assumed-role/<role>/<session>
+  std::string account_id;
+  std::chrono::system_clock::time_point expiration;
+  std::string error;  // set (and nothing else) when they cannot be issued: why
+};
+
+class RoleCredentialIssuer {
+ public:
+  virtual ~RoleCredentialIssuer() = default;
+  virtual RoleCredentials issue_role_credentials(const std::string& role_arn, const std::string& session_name,
+                                                 std::chrono::seconds duration,
+                                                 std::chrono::system_clock::time_point now) = 0;
+};
+
 }  // namespace ecslocal::api

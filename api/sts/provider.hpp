@@ -14,7 +14,7 @@
 
 namespace ecslocal::api::sts {
 
-class StsProvider : public Service, public CredentialDirectory {
+class StsProvider : public Service, public CredentialDirectory, public RoleCredentialIssuer {
  public:
   explicit StsProvider(std::shared_ptr<IdSource> ids = std::make_shared<IdSource>());
 
@@ -24,7 +24,10 @@ class StsProvider : public Service, public CredentialDirectory {
   std::string validation_error_code() const override { return "ValidationError"; }
 
   // ---- Service lifecycle ----
-  void provide(Ports& ports) override { ports.provide<CredentialDirectory>(this); }
+  void provide(Ports& ports) override {
+    ports.provide<CredentialDirectory>(this);
+    ports.provide<RoleCredentialIssuer>(this);
+  }
   void connect(Ports& ports) override { roles_ = ports.find<RoleDirectory>(); }
   Json snapshot() const override;
   void restore(const Json& snapshot) override;
@@ -33,6 +36,10 @@ class StsProvider : public Service, public CredentialDirectory {
 
   // ---- CredentialDirectory ----
   std::optional<IssuedIdentity> identity_of(const std::string& access_key_id) const override;
+
+  // ---- RoleCredentialIssuer (ECS task roles): as AssumeRole, without the caller's checks ----
+  RoleCredentials issue_role_credentials(const std::string& role_arn, const std::string& session_name,
+                                         std::chrono::seconds duration, Clock::time_point now) override;
 
   // The account of a temporary access key AssumeRole issued; nullopt for any other key.
   std::optional<std::string> account_for_access_key(const std::string& access_key) const;

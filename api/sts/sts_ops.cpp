@@ -94,6 +94,37 @@ Json assume_role(StsProvider& provider, const RequestContext& ctx, Json& input) 
 
 }  // namespace
 
+RoleCredentials StsProvider::issue_role_credentials(const std::string& role_arn, const std::string& session_name,
+                                                    std::chrono::seconds duration, Clock::time_point now) {
+  RoleCredentials out;
+  const auto arn = parse_role_arn(role_arn);
+  if (!arn) {
+    out.error = role_arn + " is not a valid role ARN.";
+    return out;
+  }
+  std::string role_id = "AROA" + random_text(ids(), "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 32, 17);
+  if (roles_) {
+    const auto role = roles_->find_role(arn->account_id, arn->name);
+    if (!role || role->path != arn->path) {
+      out.error = "the role " + role_arn + " does not exist";
+      return out;
+    }
+    role_id = role->id;
+  }
+  Credentials credentials = new_credentials(ids(), now + duration);
+  Session session{credentials.access_key_id, arn->account_id,
+                  "arn:aws:sts::" + arn->account_id + ":assumed-role/" + arn->name + "/" + session_name,
+                  role_id + ":" + session_name, credentials.expiration};
+  sessions().put(session);
+  out.access_key_id = credentials.access_key_id;
+  out.secret_access_key = credentials.secret_access_key;
+  out.session_token = credentials.session_token;
+  out.assumed_role_arn = session.assumed_role_arn;
+  out.account_id = session.account_id;
+  out.expiration = credentials.expiration;
+  return out;
+}
+
 void register_sts_operations(StsProvider& provider, OperationTable& table) {
   bind_operation(table, "GetCallerIdentity", provider, get_caller_identity);
   bind_operation(table, "AssumeRole", provider, assume_role);

@@ -59,6 +59,7 @@ DockerResult<std::string> DockerNetworks::ensure(const NetworkRequest& request) 
   spec.subnet = request.cidr;
   spec.gateway = request.gateway;
   spec.labels = request.labels;
+  spec.internal = request.internal;
   spec.labels[std::string(labels::managed)] = std::string(labels::managed_value);
   // Another ecslocal may make or remove the same shared network at the same moment (the last
   // user removes it): a create can then fail with 409 or "Pool overlaps" (Docker frees a removed

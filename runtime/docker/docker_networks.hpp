@@ -18,6 +18,7 @@ struct NetworkRequest {
   std::string cidr;     // empty: Docker chooses
   std::string gateway;  // empty: Docker chooses
   Labels labels;        // ecslocal.managed=true is always added
+  bool internal = false;  // no route out (the task endpoints network)
 };
 
 class DockerNetworks {

@@ -177,6 +177,15 @@ bool TaskRunner::ManagedTask::prepare_network() {
                                          network.error()));
     }
   }
+  if (runner_.task_endpoints()) {
+    if (!proceed(true)) return false;
+    auto relay = runner_.endpoints_->ensure(image);
+    if (!relay) {
+      return fail(runner_.failure_reason(
+          "ResourceInitializationError: cannot start the task metadata endpoint (" + std::string(endpoints_address) + ")",
+          relay.error()));
+    }
+  }
   ContainerCreateSpec pause = pause_spec(image);
   if (!runner_.pause_pool_.enabled() || !PausePool::eligible(pause)) return start_pause(std::move(pause));
   bool ok = take_warm_pause(pause) || start_pause(pause);
@@ -205,6 +214,17 @@ bool TaskRunner::ManagedTask::take_warm_pause(const ContainerCreateSpec& pause) 
   ready.runtime_id = warm->id;
   ready.ipv4_address = warm->ipv4_address;
   ready.mac_address = warm->mac_address;
+  if (runner_.task_endpoints()) {  // a warm one joins the endpoints network now, running
+    auto joined = runner_.endpoints_->connect(warm->id, pause.image);
+    if (!joined) {
+      fail(runner_.failure_reason(
+          "ResourceInitializationError: cannot connect the task to the task metadata endpoint", joined.error()));
+      return true;  // the teardown removes it
+    }
+    if (auto info = docker_.inspect_container(warm->id))
+      if (auto on = info->networks.find(endpoints_network); on != info->networks.end())
+        ready.endpoints_address = on->second.ipv4_address;
+  }
   emit(std::move(ready));
   return true;
 }
@@ -266,6 +286,14 @@ bool TaskRunner::ManagedTask::start_pause(ContainerCreateSpec pause) {
     runner_.index_id(id, shared_from_this(), -1);
     pause_id_ = id;
     if (!proceed(true)) return false;
+    if (runner_.task_endpoints()) {
+      // A second interface on the link-local endpoints network (internal: no default route there).
+      auto joined = runner_.endpoints_->connect(id, pause.image);
+      if (!joined) {
+        return fail(runner_.failure_reason(
+            "ResourceInitializationError: cannot connect the task to the task metadata endpoint", joined.error()));
+      }
+    }
     auto started = docker_.start_container(id);
     if (started) break;
     if (network_gone(started.error())) {
@@ -304,6 +332,8 @@ bool TaskRunner::ManagedTask::start_pause(ContainerCreateSpec pause) {
     ready.mac_address = endpoint->second.mac_address;
   }
   if (ready.mac_address.empty()) ready.mac_address = info->mac_address;
+  if (auto on_endpoints = info->networks.find(endpoints_network); on_endpoints != info->networks.end())
+    ready.endpoints_address = on_endpoints->second.ipv4_address;
   if (ready.ipv4_address.empty() && pause.endpoint) ready.ipv4_address = pause.endpoint->ipv4_address;
   if (halted()) return false;
   emit(std::move(ready));

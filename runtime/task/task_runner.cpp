@@ -26,6 +26,7 @@ TaskRunner::TaskRunner(DockerClient& docker, TaskRunnerOptions options)
       pause_image_(options_.pause_image),
       pool_(options_.workers, [this](const std::string& what) { warn("task runner job failed: " + what); }) {
   if (options_.docker_host.empty()) options_.docker_host = docker_host_from_env();
+  endpoints_ = std::make_unique<EndpointsRelay>(docker_, networks_, options_.endpoints_socket_dir);
 }
 
 TaskRunner::~TaskRunner() { shutdown(false); }
@@ -202,6 +203,8 @@ NetworkRequest TaskRunner::network_request(const TaskNetworkSpec& net) const {
 }
 
 std::size_t TaskRunner::remove_unused_networks() {
+  // The endpoints relay sits on its network: it goes first when no task is left there.
+  endpoints_->remove_if_idle(pause_reference());
   std::size_t removed = networks_.remove_unused(shared_network_filters()).size();
   return removed + networks_.remove_unused(housekeeping_filters()).size();
 }
@@ -245,6 +248,7 @@ DockerResult<CleanupReport> TaskRunner::cleanup_leftovers() {
   for (const auto& container : *containers) {
     auto role = container.labels.find(std::string(labels::role));
     if (role != container.labels.end() && role->second == labels::role_lock) continue;  // ours, or a live one's
+    if (role != container.labels.end() && role->second == labels::role_endpoints) continue;  // shared: see below
     auto removed = docker_.remove_container(container.id, RemoveOptions{true, true});
     if (removed || removed.error().kind == DockerErrorKind::not_found) {
       ++report.containers;

@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "runtime/task/blocking_pool.hpp"
+#include "runtime/task/endpoints_relay.hpp"
 #include "runtime/docker/docker_client.hpp"
 #include "runtime/docker/docker_events.hpp"
 #include "runtime/docker/docker_networks.hpp"
@@ -76,6 +77,10 @@ struct TaskRunnerOptions {
   std::chrono::seconds pause_stop_timeout{5};
   // Tuning of the events stream (back-off); labels are set by the runner.
   DockerEventStreamOptions events;
+  // The host folder of the task endpoints' Unix sockets (runtime/task/endpoints_relay.hpp): when
+  // set, every pause container joins the endpoints network and the relay is kept running. Empty:
+  // tasks have no 169.254.170.2.
+  std::string endpoints_socket_dir;
   // Problems that are no task's business (a failed removal, a failed resync), for the log.
   std::function<void(const std::string&)> on_warning;
 };
@@ -158,6 +163,7 @@ class TaskRunner final : public TaskRuntime {
   std::string pause_reference();
   bool shutting_down() const { return shutting_down_; }
   bool leave_running() const { return leave_running_; }
+  bool task_endpoints() const { return !options_.endpoints_socket_dir.empty(); }
 
   // Docker's side (task_runner_events.cpp).
   void on_docker_event(const ContainerEvent& event);
@@ -169,6 +175,7 @@ class TaskRunner final : public TaskRuntime {
   DockerClient& docker_;
   TaskRunnerOptions options_;
   DockerNetworks networks_;
+  std::unique_ptr<EndpointsRelay> endpoints_;  // used by launches with options_.endpoints_socket_dir
   PausePool pause_pool_;
   TaskEventQueue events_out_;
   std::unique_ptr<DockerEventStream> events_in_;

@@ -209,6 +209,7 @@ class FakeDockerClient : public runtime::DockerClient {
     }
     if (c->info.running) exit_locked(*c, 137, false);
     emit_locked(*c, "destroy");
+    for (auto& [network_id, n] : networks_) n.containers.erase(c->info.id);  // as Docker: it leaves its networks
     containers_.erase(c->info.id);
     return runtime::docker_ok();
   }

@@ -68,6 +68,26 @@ TEST_F(StsTest, AssumeRoleRefusesMissingRolesBadDurationsAndNames) {
   EXPECT_EQ(h.sts("AssumeRole", {{"RoleSessionName", "ok"}}).code, "ValidationError");
 }
 
+TEST_F(StsTest, TaskRoleCredentialsActAsTheRoleInItsAccount) {
+  const auto now = std::chrono::system_clock::now();
+  auto issued = h.sts_provider().issue_role_credentials(role_arn, "0123abcd", std::chrono::hours(6), now);
+  ASSERT_TRUE(issued.error.empty()) << issued.error;
+  EXPECT_EQ(issued.access_key_id.rfind("ASIA", 0), 0u);
+  EXPECT_EQ(issued.secret_access_key.size(), 40u);
+  EXPECT_FALSE(issued.session_token.empty());
+  EXPECT_EQ(issued.account_id, "111122223333");
+  EXPECT_EQ(issued.assumed_role_arn, "arn:aws:sts::111122223333:assumed-role/deploy/0123abcd");
+  EXPECT_EQ(issued.expiration, now + std::chrono::hours(6));
+  auto identity = h.sts_provider().identity_of(issued.access_key_id);
+  ASSERT_TRUE(identity);
+  EXPECT_EQ(identity->account_id, "111122223333");
+  EXPECT_EQ(identity->arn, issued.assumed_role_arn);
+  auto missing = h.sts_provider().issue_role_credentials("arn:aws:iam::111122223333:role/nope", "s", std::chrono::hours(1), now);
+  EXPECT_FALSE(missing.error.empty());
+  EXPECT_TRUE(missing.access_key_id.empty());
+  EXPECT_FALSE(h.sts_provider().issue_role_credentials("not-an-arn", "s", std::chrono::hours(1), now).error.empty());
+}
+
 TEST_F(StsTest, OperationsWithoutHandlerAnswerNotImplementedInXml) {
   auto r = h.sts("GetSessionToken");
   EXPECT_EQ(r.status, 501);

@@ -1,0 +1,136 @@
+// The task endpoints network and relay on the fake daemon: made at the first launch (internal
+// 169.254.170.0/24, the relay at .2 running `pause --relay` with the socket folder mounted,
+// shared labels), every pause container connected to it, its address reported with NetworkReady,
+// and both removed at shutdown once no task is left on the network.
+#include "tests/unit/runtime/task_runner_fixture.hpp"
+
+namespace ecslocal::runtime::test {
+namespace {
+
+using Kind = TaskEvent::Kind;
+
+TaskRunnerOptions with_endpoints() {
+  TaskRunnerOptions options = RunnerFixture::defaults();
+  options.endpoints_socket_dir = "/tmp/ecslocal-endpoints-unit";
+  return options;
+}
+
+std::string label(const Labels& of, std::string_view key) {
+  auto it = of.find(std::string(key));
+  return it == of.end() ? std::string() : it->second;
+}
+
+TEST(EndpointsRelay, TheFirstLaunchMakesTheNetworkAndTheRelayAndConnectsThePause) {
+  RunnerFixture f(with_endpoints());
+  f.runner.launch(task("t1", {container("app")}));
+  ASSERT_TRUE(f.log.wait_container("t1", Kind::ContainerStarted, "app"));
+  auto network = f.docker.inspect_network(endpoints_network);
+  ASSERT_TRUE(network);
+  EXPECT_TRUE(network->internal);
+  EXPECT_EQ(network->subnets, std::vector<std::string>{"169.254.170.0/24"});
+  EXPECT_EQ(label(network->labels, labels::shared), "true");
+  EXPECT_EQ(label(network->labels, labels::instance), "");
+  auto relay = f.docker.inspect_container(endpoints_container);
+  ASSERT_TRUE(relay);
+  EXPECT_TRUE(relay->running);
+  auto created = f.docker.container(relay->id);
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->spec.image, pause_ref);
+  EXPECT_EQ(created->spec.cmd, (std::vector<std::string>{"/pause", "--relay", endpoints_mount}));
+  ASSERT_TRUE(created->spec.endpoint);
+  EXPECT_EQ(created->spec.endpoint->ipv4_address, "169.254.170.2");
+  ASSERT_EQ(created->spec.mounts.size(), 1u);
+  EXPECT_EQ(created->spec.mounts[0].source, "/tmp/ecslocal-endpoints-unit");
+  EXPECT_EQ(created->spec.mounts[0].target, endpoints_mount);
+  EXPECT_EQ(label(created->spec.labels, labels::role), "endpoints");
+  EXPECT_EQ(label(created->spec.labels, labels::shared), "true");
+  EXPECT_EQ(label(created->spec.labels, labels::endpoints_dir), "/tmp/ecslocal-endpoints-unit");
+  // The pause container: the VPC network first, the endpoints network beside it.
+  auto pause = f.docker.inspect_container(f.docker.id_of("pause"));
+  ASSERT_TRUE(pause);
+  EXPECT_TRUE(pause->networks.count("ecslocal-unit-vpc"));
+  EXPECT_TRUE(pause->networks.count(endpoints_network));
+  auto ready = f.log.find("t1", Kind::NetworkReady);
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->ipv4_address, "172.31.0.10");
+  EXPECT_EQ(ready->endpoints_address, pause->networks.at(endpoints_network).ipv4_address);
+
+  // A second task reuses both.
+  f.runner.launch(task("t2", {container("app")}));
+  ASSERT_TRUE(f.log.wait_container("t2", Kind::ContainerStarted, "app"));
+  EXPECT_EQ(f.docker.inspect_container(endpoints_container)->id, relay->id);
+
+  f.runner.shutdown(true);
+  EXPECT_FALSE(f.docker.inspect_container(endpoints_container));
+  EXPECT_FALSE(f.docker.inspect_network(endpoints_network));
+}
+
+TEST(EndpointsRelay, AStoppedRelayIsReplacedAndWithoutTheFolderNothingIsMade) {
+  {
+    RunnerFixture f(with_endpoints());
+    f.runner.launch(task("t1", {container("app")}));
+    ASSERT_TRUE(f.log.wait_container("t1", Kind::ContainerStarted, "app"));
+    const std::string first = f.docker.inspect_container(endpoints_container)->id;
+    ASSERT_TRUE(f.docker.stop_container(first, std::chrono::seconds(0)));
+    f.runner.launch(task("t2", {container("app")}));
+    ASSERT_TRUE(f.log.wait_container("t2", Kind::ContainerStarted, "app"));
+    auto relay = f.docker.inspect_container(endpoints_container);
+    ASSERT_TRUE(relay);
+    EXPECT_NE(relay->id, first);
+    EXPECT_TRUE(relay->running);
+  }
+  RunnerFixture plain;
+  plain.runner.launch(task("t3", {container("app")}));
+  ASSERT_TRUE(plain.log.wait_container("t3", Kind::ContainerStarted, "app"));
+  EXPECT_FALSE(plain.docker.inspect_network(endpoints_network));
+  EXPECT_FALSE(plain.docker.inspect_container(endpoints_container));
+  EXPECT_TRUE(plain.log.find("t3", Kind::NetworkReady)->endpoints_address.empty());
+}
+
+TEST(EndpointsRelay, AWarmPauseContainerJoinsTheNetworkWhenATaskTakesIt) {
+  auto options = with_endpoints();
+  options.pause_pool = 1;
+  RunnerFixture f(options);
+  auto first = task("t1", {container("app")});
+  first.network.subnet_cidr = "172.31.16.0/20";
+  f.runner.launch(first);
+  ASSERT_TRUE(f.log.wait_kind("t1", Kind::ContainerStarted));
+  ASSERT_TRUE(f.log.wait_for([&](const auto&) { return f.runner.warm_pause_containers() == 1; }));
+  auto second = task("t2", {container("app")});
+  second.network.ipv4_address = "172.31.0.11";
+  second.network.hostname = "ip-172-31-0-11.ec2.internal";
+  second.network.subnet_cidr = "172.31.16.0/20";
+  f.runner.launch(second);
+  ASSERT_TRUE(f.log.wait_kind("t2", Kind::ContainerStarted));
+  auto ready = f.log.find("t2", Kind::NetworkReady);
+  ASSERT_TRUE(ready);
+  auto warm = f.docker.inspect_container(ready->runtime_id);
+  ASSERT_TRUE(warm);
+  EXPECT_EQ(label(warm->labels, labels::role), "pause-pool");
+  ASSERT_TRUE(warm->networks.count(endpoints_network));
+  EXPECT_EQ(ready->endpoints_address, warm->networks.at(endpoints_network).ipv4_address);
+  f.runner.shutdown(true);
+  EXPECT_FALSE(f.docker.inspect_container(endpoints_container));
+}
+
+TEST(EndpointsRelay, ARelayOfAnotherFolderFailsTheLaunchWithTheReason) {
+  RunnerFixture f(with_endpoints());
+  f.runner.launch(task("t1", {container("app")}));
+  ASSERT_TRUE(f.log.wait_container("t1", Kind::ContainerStarted, "app"));
+  TaskRunnerOptions other = with_endpoints();
+  other.endpoints_socket_dir = "/tmp/elsewhere";
+  TaskRunner second(f.docker, other);
+  EventLog log;
+  second.set_event_sink(log.sink());
+  second.launch(task("t2", {container("app")}));
+  ASSERT_TRUE(log.wait_kind("t2", Kind::TaskStopped));
+  auto failed = log.find("t2", Kind::TaskFailed);
+  ASSERT_TRUE(failed);
+  EXPECT_NE(failed->reason.find("give every ecslocal on the daemon the same --task-endpoints-dir"), std::string::npos)
+      << failed->reason;
+  EXPECT_EQ(failed->reason.rfind("ResourceInitializationError: cannot start the task metadata endpoint", 0), 0u);
+  second.shutdown(true);
+}
+
+}  // namespace
+}  // namespace ecslocal::runtime::test
