@@ -5,10 +5,7 @@ namespace ecslocal::runtime {
 BlockingPool::BlockingPool(std::size_t workers, std::function<void(const std::string&)> on_exception)
     : worker_count_(workers == 0 ? 1 : workers), on_exception_(std::move(on_exception)) {
   threads_.reserve(worker_count_);
-  for (std::size_t i = 0; i < worker_count_; ++i) {
-    threads_.emplace_back([this] { work_loop(); });
-    worker_ids_.push_back(threads_.back().get_id());
-  }
+  worker_ids_.reserve(worker_count_);
 }
 
 BlockingPool::~BlockingPool() { shutdown(); }
@@ -19,6 +16,11 @@ bool BlockingPool::submit(Job job) {
     std::lock_guard lock(mutex_);
     if (stopping_) return false;
     queue_.push_back(std::move(job));
+    // Every started worker busy (or already claimed by a queued job): one more, up to the limit.
+    if (idle_ < queue_.size() && threads_.size() < worker_count_) {
+      threads_.emplace_back([this] { work_loop(); });
+      worker_ids_.push_back(threads_.back().get_id());
+    }
   }
   ready_.notify_one();
   return true;
@@ -32,8 +34,11 @@ void BlockingPool::shutdown() {
   ready_.notify_all();
   // A job cannot wait for its own worker: from a worker, shutdown only stops the intake and the
   // owner's own shutdown (or the destructor) joins.
-  for (const auto& id : worker_ids_) {
-    if (id == std::this_thread::get_id()) return;
+  {
+    std::lock_guard lock(mutex_);  // no worker starts once stopping_ is set
+    for (const auto& id : worker_ids_) {
+      if (id == std::this_thread::get_id()) return;
+    }
   }
   std::lock_guard join_lock(shutdown_mutex_);
   for (auto& thread : threads_) {
@@ -46,24 +51,31 @@ std::size_t BlockingPool::queued() const {
   return queue_.size();
 }
 
+std::size_t BlockingPool::started() const {
+  std::lock_guard lock(mutex_);
+  return threads_.size();
+}
+
 std::size_t BlockingPool::busy() const {
   std::lock_guard lock(mutex_);
   return busy_;
 }
 
 void BlockingPool::work_loop() {
+  std::unique_lock lock(mutex_);
   while (true) {
-    Job job;
-    {
-      std::unique_lock lock(mutex_);
-      ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping and drained
-      job = std::move(queue_.front());
-      queue_.pop_front();
-      ++busy_;
-    }
+    // Busy to idle in one step: a submit in between would start a worker it does not need.
+    ++idle_;
+    ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    --idle_;
+    if (queue_.empty()) return;  // stopping and drained
+    Job job = std::move(queue_.front());
+    queue_.pop_front();
+    ++busy_;
+    lock.unlock();
     run_job(job);
-    std::lock_guard lock(mutex_);
+    job = nullptr;  // what it holds goes before the worker waits again
+    lock.lock();
     --busy_;
   }
 }

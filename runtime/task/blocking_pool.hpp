@@ -1,5 +1,6 @@
 #pragma once
-// A small pool of threads for blocking work (every Docker call): a FIFO queue, N workers.
+// A small pool of threads for blocking work (every Docker call): a FIFO queue, up to N workers,
+// started on demand (a job that finds no idle worker starts one), so an idle ecslocal holds none.
 // The owner hands a job and, optionally, a completion that receives the job's result on the
 // worker thread — the server's completion posts it onto its state strand. The pool knows no
 // executor. Exceptions never leave a worker: one escaping a job is reported to on_exception and
@@ -47,7 +48,8 @@ class BlockingPool {
   // from a job it only stops the intake; the owner's shutdown or the destructor joins.
   void shutdown();
 
-  std::size_t workers() const { return worker_count_; }
+  std::size_t workers() const { return worker_count_; }  // the most it starts
+  std::size_t started() const;                           // workers started so far
   std::size_t queued() const;  // jobs waiting for a worker
   std::size_t busy() const;    // jobs running now
 
@@ -61,9 +63,10 @@ class BlockingPool {
   std::condition_variable ready_;
   std::deque<Job> queue_;
   std::vector<std::thread> threads_;
-  std::vector<std::thread::id> worker_ids_;  // fixed at construction
+  std::vector<std::thread::id> worker_ids_;  // grows with threads_, under mutex_; fixed once stopping_
   std::function<void(const std::string&)> on_exception_;
   std::size_t busy_ = 0;
+  std::size_t idle_ = 0;  // workers waiting for a job
   bool stopping_ = false;
 };
 

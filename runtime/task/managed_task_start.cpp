@@ -260,8 +260,10 @@ bool TaskRunner::ManagedTask::start_pause(ContainerCreateSpec pause) {
   const TaskNetworkSpec& net = spec_.network;
   std::set<std::string> tried;
   // The shared network can go with its last user in another process between our ensure() and
-  // the pause container's create or start: make it again, a bounded number of times.
-  int network_retries = net.network.empty() ? 0 : 3;
+  // the pause container's start (a container that is only created holds no endpoint, and every
+  // other ecslocal's start-up and shutdown removes unused shared networks): make it again, a
+  // bounded number of times.
+  int network_retries = net.network.empty() ? 0 : 8;
   auto network_gone = [&](const DockerError& error) {
     return network_retries > 0 && error.kind == DockerErrorKind::not_found &&
            error.message.find("network") != std::string::npos;

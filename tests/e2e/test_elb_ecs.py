@@ -48,9 +48,11 @@ def poll(what: str, probe, timeout: float = 40.0, diagnose=None):
 
 
 def serve_identity(health_path: str = "/health") -> list[str]:
-    """busybox httpd on 8080: / answers the task's own IPv4 address, `health_path` answers ok."""
+    """busybox httpd on 8080: / answers the task's own IPv4 address (of the interface with the default
+    route: the VPC's; the task endpoints network is a second one), `health_path` answers ok."""
     return ["sh", "-c",
-            "mkdir -p /www && ip -4 -o addr | grep -v ' lo ' | awk '{print $4}' | cut -d/ -f1 | head -n1 > /www/index.html"
+            "mkdir -p /www && ip -4 -o addr show dev $(ip route | awk '/^default/ {print $5}') | awk '{print $4}' | cut -d/ -f1"
+            " | head -n1 > /www/index.html"
             f" && echo ok > /www{health_path} && httpd -f -p 8080 -h /www & trap 'exit 0' TERM; wait"]
 
 

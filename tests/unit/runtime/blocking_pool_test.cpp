@@ -36,6 +36,33 @@ TEST(BlockingPool, RunsJobsInParallelOnItsWorkers) {
   EXPECT_EQ(threads.count(std::this_thread::get_id()), 0u);
 }
 
+TEST(BlockingPool, StartsWorkersOnlyWhenJobsFindNoIdleOne) {
+  BlockingPool pool(8);
+  EXPECT_EQ(pool.started(), 0u) << "an idle pool holds no thread";
+  for (int i = 0; i < 5; ++i) {  // one job at a time: the one worker does them all
+    std::promise<void> done;
+    ASSERT_TRUE(pool.submit([&] { done.set_value(); }));
+    done.get_future().wait();
+    // The worker counts itself idle again before it waits for the next job.
+    auto until = std::chrono::steady_clock::now() + 2s;
+    while (pool.busy() != 0 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_EQ(pool.started(), 1u);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> waiting{0};
+  for (int i = 0; i < 3; ++i) pool.submit([&] {
+      ++waiting;
+      released.wait();
+    });
+  auto until = std::chrono::steady_clock::now() + 2s;
+  while (waiting < 3 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(waiting, 3) << "three blocked jobs at once need three workers";
+  EXPECT_EQ(pool.started(), 3u);
+  release.set_value();
+  pool.shutdown();
+}
+
 TEST(BlockingPool, CompletionReceivesTheResult) {
   BlockingPool pool(2);
   std::promise<int> result;
