@@ -51,6 +51,16 @@ std::vector<TargetGroupRef> target_group_refs(const Json& load_balancers) {
   return out;
 }
 
+// Counts per target group, in the order the groups were first met (the order of the events).
+struct CountsByGroup {
+  std::vector<std::pair<std::string, size_t>> counts;
+  size_t& operator[](const std::string& arn) {
+    for (auto& [a, n] : counts)
+      if (a == arn) return n;
+    return counts.emplace_back(arn, 0).second;
+  }
+};
+
 ServiceTasks gather(EcsState& state, const EcsService& service) {
   ServiceTasks out;
 
@@ -141,41 +151,32 @@ class Pass {
   // ELBv2 registered a RUNNING task's targets (when the task reached RUNNING): the events, one
   // per target group.
   void note_registrations() {
-    std::vector<std::pair<std::string, size_t>> registered;  // target group → targets, in the service's order
-    auto count = [&](const std::string& arn) -> size_t& {
-      for (auto& [a, n] : registered)
-        if (a == arn) return n;
-      return registered.emplace_back(arn, 0).second;
-    };
+    CountsByGroup registered;  // target group → targets, in the service's order
     for (Task* t : all_tasks()) {
       if (t->targets_registered || t->last_status != TaskStatus::Running || !live(*t) || !load_balanced(*t)) continue;
       t->targets_registered = true;
       for (const auto& g : groups_of(*t)) {
         const auto h = target_health(*t, g);
-        if (h && h->reason != "Target.NotRegistered") ++count(g.arn);  // in the group (in use by a listener or not)
+        if (h && h->reason != "Target.NotRegistered") ++registered[g.arn];  // in the group (in use by a listener or not)
       }
     }
-    for (const auto& [arn, n] : registered)
+    for (const auto& [arn, n] : registered.counts)
       if (n > 0) add_service_event(provider_, s_, msg::registered_targets(s_.name, n, arn), now_);
   }
 
   // Tasks that entered DEACTIVATING since the last report (the scheduler's stops and StopTask's):
   // deregistered from every target group, draining, per deployment (ECS's task set).
   void report_deregistrations() {
-    std::vector<std::pair<std::string, size_t>> by_group;  // in the order first met
+    CountsByGroup by_group;
     std::map<std::string, size_t> by_task_set;
     for (Task* t : all_tasks()) {
       if (!t->targets_registered || t->last_status == TaskStatus::Running) continue;
       t->targets_registered = false;
       if (t->last_status != TaskStatus::Deactivating) continue;  // died on its own: nothing drains
       ++by_task_set[t->started_by];
-      for (const auto& g : groups_of(*t)) {
-        auto it = std::find_if(by_group.begin(), by_group.end(), [&](const auto& e) { return e.first == g.arn; });
-        if (it == by_group.end()) by_group.emplace_back(g.arn, 1);
-        else ++it->second;
-      }
+      for (const auto& g : groups_of(*t)) ++by_group[g.arn];
     }
-    for (const auto& [arn, n] : by_group) add_service_event(provider_, s_, msg::deregistered_targets(s_.name, n, arn), now_);
+    for (const auto& [arn, n] : by_group.counts) add_service_event(provider_, s_, msg::deregistered_targets(s_.name, n, arn), now_);
     for (const auto& [task_set, n] : by_task_set) add_service_event(provider_, s_, msg::draining_connections(s_.name, task_set, n), now_);
   }
 

@@ -38,7 +38,10 @@ void readdress_pause(ContainerCreateSpec& pause, const std::string& from, const 
 
 PausePool::PausePool(DockerClient& docker, DockerNetworks& networks, std::size_t per_network, Labels labels,
                      std::function<void(const std::string&)> warn)
-    : docker_(docker), networks_(networks), per_network_(per_network), labels_(std::move(labels)), warn_(std::move(warn)) {}
+    : docker_(docker), networks_(networks), per_network_(per_network), labels_(std::move(labels)), warn_(std::move(warn)) {
+  auto instance = labels_.find(std::string(labels::instance));
+  if (instance != labels_.end()) name_seed_ = instance->second;
+}
 
 bool PausePool::eligible(const ContainerCreateSpec& pause) {
   return pause.endpoint && !pause.endpoint->network.empty() && !pause.endpoint->ipv4_address.empty() &&
@@ -67,7 +70,6 @@ std::optional<WarmPause> PausePool::take(const ContainerCreateSpec& pause, const
       if (it == ready_.end()) return std::nullopt;
       entry = std::move(*it);
       ready_.erase(it);
-      held_.erase(std::remove(held_.begin(), held_.end(), entry.ipv4_address), held_.end());
     }
     auto info = docker_.inspect_container(entry.id);
     if (info && info->running) {
@@ -100,13 +102,12 @@ void PausePool::fill(const ContainerCreateSpec& pause, const std::string& cidr, 
                                        [&](const Entry& e) { return e.key != key || e.shape == shape; });
     stale.assign(std::make_move_iterator(fresh), std::make_move_iterator(ready_.end()));
     ready_.erase(fresh, ready_.end());
-    for (const auto& e : stale) held_.erase(std::remove(held_.begin(), held_.end(), e.ipv4_address), held_.end());
     std::size_t have = std::count_if(ready_.begin(), ready_.end(), [&](const Entry& e) { return e.key == key; }) +
                        std::count_if(filling_.begin(), filling_.end(), [&](const auto& f) { return f.second == key; });
     wanted = have >= per_network_ ? 0 : per_network_ - have;
     for (std::size_t i = 0; i < wanted; ++i) filling_.emplace_back(network, key);
     generation = generation_;
-    avoid = held_;
+    for (const auto& e : ready_) avoid.push_back(e.ipv4_address);  // Docker lists them too, once started
   }
   for (const auto& e : stale) docker_.remove_container(e.id, RemoveOptions{true, true});
   avoid.push_back(pause.endpoint->ipv4_address);
@@ -126,7 +127,6 @@ void PausePool::fill(const ContainerCreateSpec& pause, const std::string& cidr, 
       if (keep) {
         made->shape = shape;
         made->key = key;
-        held_.push_back(made->ipv4_address);
         ready_.push_back(std::move(*made));
       }
     }
@@ -146,13 +146,7 @@ std::optional<PausePool::Entry> PausePool::make_one(const ContainerCreateSpec& p
     readdress_pause(spec, pause.endpoint->ipv4_address, *address);
     spec.labels = labels_;
     spec.labels[std::string(labels::role)] = std::string(labels::role_pause_pool);
-    {
-      std::lock_guard lock(mutex_);
-      spec.name = "ecslocal-pool-" + content_tag(labels_.count(std::string(labels::instance))
-                                                     ? labels_.at(std::string(labels::instance))
-                                                     : std::string()).substr(0, 8) +
-                  "-" + content_tag(network + *address + std::to_string(++serial_)).substr(0, 8);
-    }
+    spec.name = "ecslocal-pool-" + content_tag(name_seed_ + '|' + network + '|' + *address + '|' + std::to_string(++serial_)).substr(0, 16);
     auto id = docker_.create_container(spec);
     if (!id) {
       warn_("a warm pause container on " + network + " could not be created: " + id.error().describe());
@@ -183,7 +177,6 @@ std::size_t PausePool::drain(const std::string& network) {
                                       [&](const Entry& e) { return !network.empty() && e.network != network; });
     gone.assign(std::make_move_iterator(keep), std::make_move_iterator(ready_.end()));
     ready_.erase(keep, ready_.end());
-    for (const auto& e : gone) held_.erase(std::remove(held_.begin(), held_.end(), e.ipv4_address), held_.end());
   }
   for (const auto& e : gone) docker_.remove_container(e.id, RemoveOptions{true, true});
   return gone.size();

@@ -11,6 +11,7 @@
 // no task's labels; a start-up's cleanup removes them like any leftover. Their addresses are
 // taken from the top of the subnet down, away from the planned ones (from the bottom up).
 // Thread-safe; take() is quick (one inspect), fill() and drain() block on Docker (pool jobs).
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -81,10 +82,10 @@ class PausePool {
   std::condition_variable idle_;  // a fill made (or gave up) one container
   std::vector<Entry> ready_;
   std::vector<std::pair<std::string, std::string>> filling_;  // {network, key}, per container being made
-  std::vector<std::string> held_;     // addresses of ready and in-flight containers
   std::size_t generation_ = 0;        // drain() bumps it: older fills discard what they made
   bool closed_ = false;
-  std::size_t serial_ = 0;
+  std::string name_seed_;                // the instance: Docker names are unique across instances
+  std::atomic<std::size_t> serial_{0};
 };
 
 }  // namespace ecslocal::runtime
