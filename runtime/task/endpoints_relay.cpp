@@ -26,6 +26,18 @@ DockerStatus EndpointsRelay::ensure(const std::string& pause_image) {
 }
 
 DockerStatus EndpointsRelay::ensure_locked(const std::string& pause_image) {
+  // Another ecslocal's shutdown can remove the relay (or its network) while this one makes or
+  // starts it: a created relay is not yet on the network's member list. Make it again, a bounded
+  // number of times.
+  DockerStatus last = docker_ok();
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    last = ensure_once(pause_image);
+    if (last || last.error().kind != DockerErrorKind::not_found) return last;
+  }
+  return last;
+}
+
+DockerStatus EndpointsRelay::ensure_once(const std::string& pause_image) {
   auto network = networks_.ensure(network_request());
   if (!network) return network.error();
   auto found = docker_.inspect_container(endpoints_container);

@@ -44,6 +44,7 @@ class EndpointsRelay {
 
  private:
   DockerStatus ensure_locked(const std::string& pause_image);
+  DockerStatus ensure_once(const std::string& pause_image);
   DockerStatus start_relay(const std::string& pause_image);
 
   DockerClient& docker_;

@@ -20,6 +20,34 @@ std::string label(const Labels& of, std::string_view key) {
   return it == of.end() ? std::string() : it->second;
 }
 
+// Another ecslocal's shutdown removes the relay between this one's create and start (a created
+// relay is on no member list yet): it is made again and the task starts.
+TEST(EndpointsRelay, ARelayRemovedBeforeItsStartIsMadeAgain) {
+  struct RemovingDocker : ScriptedDocker {
+    DockerStatus start_container(const std::string& id) override {
+      auto c = container(id);
+      if (c && c->spec.name == endpoints_container && !removed_once.exchange(true)) {
+        remove_container(id, RemoveOptions{true, true});
+        return DockerError{DockerErrorKind::not_found, 404, "No such container: " + std::string(endpoints_container)};
+      }
+      return ScriptedDocker::start_container(id);
+    }
+    std::atomic<bool> removed_once{false};
+  };
+  RemovingDocker docker;
+  EventLog log;
+  TaskRunner runner(docker, with_endpoints());
+  runner.set_event_sink(log.sink());
+  runner.start();
+  runner.launch(task("t1", {container("app")}));
+  ASSERT_TRUE(log.wait_container("t1", Kind::ContainerStarted, "app")) << "the launch failed";
+  EXPECT_TRUE(docker.removed_once);
+  auto relay = docker.inspect_container(endpoints_container);
+  ASSERT_TRUE(relay);
+  EXPECT_TRUE(relay->running);
+  runner.shutdown(true);
+}
+
 TEST(EndpointsRelay, TheFirstLaunchMakesTheNetworkAndTheRelayAndConnectsThePause) {
   RunnerFixture f(with_endpoints());
   f.runner.launch(task("t1", {container("app")}));
