@@ -100,6 +100,9 @@ std::optional<ServiceCapacity> EcsProvider::capacity(const ServiceRef& ref) cons
   c.status = service->active() ? "ACTIVE" : "DRAINING";
   if (const Deployment* primary = service->primary())
     c.deployment_in_progress = primary->rollout == RolloutState::InProgress;
+  if (service->load_balancers.is_array())
+    for (const auto& lb : service->load_balancers)
+      if (lb.is_object() && lb.contains("targetGroupArn")) c.target_group_arns.push_back(lb.value("targetGroupArn", ""));
   return c;
 }
 

@@ -235,7 +235,8 @@ std::optional<TargetGroupInfo> ElbProvider::find_target_group(const std::string&
   info.protocol = g->protocol;
   info.port = g->port;
   info.vpc_id = g->vpc_id;
-  info.has_load_balancer = state->in_use(g->arn);
+  info.load_balancer_arns = state->load_balancers_of(g->arn);
+  info.has_load_balancer = !info.load_balancer_arns.empty();
   info.deregistration_delay = std::chrono::seconds(g->deregistration_delay());
   return info;
 }

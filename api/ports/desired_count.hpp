@@ -5,6 +5,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ecslocal::api {
 
@@ -12,6 +13,7 @@ struct ServiceCapacity {
   int desired = 0, running = 0, pending = 0;
   std::string status;          // ACTIVE | DRAINING | INACTIVE
   bool deployment_in_progress = false;  // a rollout that has not COMPLETED yet
+  std::vector<std::string> target_group_arns;  // of its loadBalancers (ALBRequestCountPerTarget labels)
 };
 
 struct ServiceRef {

@@ -12,6 +12,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ecslocal::api {
 
@@ -22,6 +23,7 @@ struct TargetGroupInfo {
   int port = 0;
   std::string vpc_id;
   bool has_load_balancer = false;  // a listener or rule of some load balancer forwards to it
+  std::vector<std::string> load_balancer_arns;  // those load balancers
   std::chrono::seconds deregistration_delay{300};
 };
 
