@@ -34,12 +34,19 @@ def client_env(tmp_path_factory) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory, client_env) -> EcslocalServer:
+def server_args() -> tuple[str, ...]:
+    """Extra ecslocal flags; a test file overrides this session fixture for its own server
+    (e.g. `--time-scale 20`)."""
+    return ()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory, client_env, server_args) -> EcslocalServer:
     binary = os.environ.get("ECSLOCAL_BIN")
     if not binary:
         pytest.exit("ECSLOCAL_BIN must name the ecslocal binary (ctest sets it)", returncode=4)
     log = tmp_path_factory.mktemp("ecslocal") / "ecslocal.log"
-    srv = EcslocalServer(binary, log)
+    srv = EcslocalServer(binary, log, extra_args=server_args)
     srv.start()
     yield srv
     code = srv.stop()
