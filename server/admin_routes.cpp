@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cmath>
+
+#include "api/protocol/timestamp.hpp"
+
 namespace ecslocal::server {
 namespace {
 
@@ -18,8 +22,34 @@ HttpResponse wrong_method(const HttpRequest& request, const char* allowed) {
 
 }  // namespace
 
-AdminRoutes::AdminRoutes(StateStrand& state, std::shared_ptr<api::Gateway> gateway, BeforeReset before_reset)
-    : state_(state), gateway_(std::move(gateway)), before_reset_(std::move(before_reset)) {}
+AdminRoutes::AdminRoutes(StateStrand& state, std::shared_ptr<api::Gateway> gateway, BeforeReset before_reset,
+                         ClockControl clock)
+    : state_(state), gateway_(std::move(gateway)), before_reset_(std::move(before_reset)), clock_(std::move(clock)) {}
+
+api::Json AdminRoutes::clock_view() const {
+  const auto now = clock_.clock->now();
+  const double epoch = std::chrono::duration<double>(now.time_since_epoch()).count();
+  const char* mode = clock_.clock->is_manual() ? "manual"
+                     : clock_.clock->mode() == api::VirtualClock::Mode::Scaled ? "scaled"
+                                                                               : "real";
+  return api::Json{{"now", epoch}, {"nowIso", api::protocol::iso8601(epoch, true)}, {"scale", clock_.clock->scale()},
+                   {"mode", mode}};
+}
+
+// The body is {"seconds": N}, N a positive number of at most ten years.
+void AdminRoutes::advance(HttpRequest request, Respond respond) {
+  const auto body = api::Json::parse(request.body(), nullptr, false);
+  const api::Json* seconds = body.is_object() && body.contains("seconds") ? &body["seconds"] : nullptr;
+  if (!seconds || !seconds->is_number() || !std::isfinite(seconds->get<double>()) || seconds->get<double>() <= 0 ||
+      seconds->get<double>() > 10.0 * 366 * 86400)
+    return respond(json_message(request, 400, "the body must be {\"seconds\": N} with N a positive number of seconds"));
+  const auto by = std::chrono::nanoseconds(static_cast<std::int64_t>(seconds->get<double>() * 1e9));
+  net::post(state_, [this, by, req = std::move(request), respond = std::move(respond)] {
+    clock_.clock->advance(by);
+    if (clock_.run_due) clock_.run_due();
+    respond(json_reply(req, 200, clock_view()));
+  });
+}
 
 void AdminRoutes::handle(HttpRequest request, Respond respond) {
   const auto path = target_path(request.target());
@@ -41,6 +71,14 @@ void AdminRoutes::handle(HttpRequest request, Respond respond) {
       respond(json_reply(req, 200, gateway_->state_view(query)));
     });
     return;
+  }
+  if (clock_.clock && path == "/_ecslocal/clock") {
+    if (method != http::verb::get) return respond(wrong_method(request, "GET"));
+    return respond(json_reply(request, 200, clock_view()));  // the clock is readable from any thread
+  }
+  if (clock_.clock && path == "/_ecslocal/clock/advance") {
+    if (method != http::verb::post) return respond(wrong_method(request, "POST"));
+    return advance(std::move(request), std::move(respond));
   }
   respond(json_message(request, 404, "no such ecslocal admin route"));
 }

@@ -4,10 +4,15 @@
 //   POST /_ecslocal/reset   stops what the instance runs (containers, data-plane listeners), then
 //                           forgets every service's state, then answers {"reset":true}
 //   GET  /_ecslocal/state   every service's state_view as one document; ?account=&region= narrow it
+//   GET  /_ecslocal/clock   the virtual clock: {"now": <epoch s>, "nowIso", "scale", "mode"}
+//   POST /_ecslocal/clock/advance  {"seconds": N}: moves the virtual clock N seconds forward (the
+//                           only way a manual clock moves; a jump for the others), runs every
+//                           timer that became due in time order and one tick, then answers the clock
 // State is read and changed on the state strand only.
 #include <functional>
 #include <memory>
 
+#include "api/common/clock.hpp"
 #include "api/gateway.hpp"
 #include "server/http_handler.hpp"
 
@@ -19,15 +24,24 @@ class AdminRoutes : public HttpHandler {
   // that is finished. Called on the state strand. Null: nothing runs outside.
   using BeforeReset = std::function<void(std::function<void()> done)>;
 
-  AdminRoutes(StateStrand& state, std::shared_ptr<api::Gateway> gateway, BeforeReset before_reset = {});
+  struct ClockControl {
+    std::shared_ptr<api::VirtualClock> clock;  // null: no clock routes
+    std::function<void()> run_due;             // on the state strand: due timers, then one tick
+  };
+
+  AdminRoutes(StateStrand& state, std::shared_ptr<api::Gateway> gateway, BeforeReset before_reset = {},
+              ClockControl clock = {});
   void handle(HttpRequest request, Respond respond) override;
 
  private:
   void reset(HttpRequest request, Respond respond);
+  void advance(HttpRequest request, Respond respond);
+  api::Json clock_view() const;
 
   StateStrand& state_;
   std::shared_ptr<api::Gateway> gateway_;
   BeforeReset before_reset_;
+  ClockControl clock_;
 };
 
 // Sends /_ecslocal/... to `admin` and everything else to `api`.

@@ -49,6 +49,7 @@ struct App::Impl {
   std::shared_ptr<UnixHttpServer> task_endpoints;  // the metadata/credentials socket the relay reaches
   std::optional<net::signal_set> signals;
   std::optional<net::steady_timer> scheduler_timer;  // on the state strand
+  std::optional<net::steady_timer> virtual_timer;    // on the state strand: the earliest Timers entry
   std::vector<std::thread> threads;
   std::thread watchdog;  // ends the I/O threads when shutdown outlasts the grace period
   std::mutex mutex;
@@ -65,6 +66,28 @@ struct App::Impl {
 
   void post_to_state(std::function<void()> fn) { net::post(state, std::move(fn)); }
 
+  // One real timer for the earliest entry of the Timers port, its virtual delay turned into real
+  // time (a manual clock never fires it: POST /_ecslocal/clock/advance runs what is due).
+  // Re-armed whenever an earlier entry is scheduled. On the state strand.
+  void arm_virtual_timer() {
+    if (!virtual_timer || stopped) return;
+    const auto due = platform.timers.next_due();
+    if (!due) return;
+    virtual_timer->expires_after(platform.virtual_clock->real_delay(*due - platform.virtual_clock->now()));
+    virtual_timer->async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopped) return;  // re-armed (an earlier entry) or stopping
+      platform.timers.run_due(gateway->now());
+      arm_virtual_timer();
+    });
+  }
+  // POST /_ecslocal/clock/advance: what became due, in time order, then one tick. State strand.
+  void run_due_now() {
+    const auto now = gateway->now();
+    platform.timers.run_due(now);
+    gateway->tick(now);
+    arm_virtual_timer();
+  }
+
   // POST /_ecslocal/reset, on the state strand, before the state is cleared: the listeners
   // services opened close, and the runtime stops and removes every task.
   void before_reset(std::function<void()> done) {
@@ -77,6 +100,11 @@ struct App::Impl {
 App::App(Config config, AppDeps deps) : impl_(std::make_unique<Impl>(std::move(config), std::move(deps))) {
   auto& c = impl_->config;
   spdlog::set_level(spdlog::level::from_str(c.log_level));
+  if (c.clock == "manual")
+    impl_->platform.virtual_clock = std::make_shared<api::VirtualClock>(api::VirtualClock::manual());
+  else if (c.time_scale > 1.0)
+    impl_->platform.virtual_clock = std::make_shared<api::VirtualClock>(api::VirtualClock::scaled(c.time_scale));
+  impl_->platform.clock = [clock = impl_->platform.virtual_clock] { return clock->now(); };
   api::GatewayOptions options;
   options.default_account_id = c.account_id;
   options.default_region = c.region;
@@ -102,9 +130,9 @@ App::App(Config config, AppDeps deps) : impl_(std::make_unique<Impl>(std::move(c
     impl->gateway->add(std::move(service));
   }
   impl->gateway->connect(platform.ports);
-  auto admin = std::make_shared<AdminRoutes>(impl->state, impl->gateway, [impl](std::function<void()> done) {
-    impl->before_reset(std::move(done));
-  });
+  auto admin = std::make_shared<AdminRoutes>(
+      impl->state, impl->gateway, [impl](std::function<void()> done) { impl->before_reset(std::move(done)); },
+      AdminRoutes::ClockControl{platform.virtual_clock, [impl] { impl->run_due_now(); }});
   auto routes = std::make_shared<MainRoutes>(admin, std::make_shared<Dispatcher>(impl->state, impl->gateway));
   impl->main_handler = std::make_shared<CorsHandler>(routes, CorsPolicy::from_list(c.cors_origins));
   // "api": the AWS API (and the admin routes) on another address, e.g. a VPC bridge's gateway.
@@ -221,6 +249,9 @@ void App::start() {
   }
   impl->work.emplace(impl->ioc.get_executor());
   impl->scheduler_timer.emplace(impl->state);
+  impl->virtual_timer.emplace(impl->state);
+  impl->platform.timers.set_on_earliest_changed([impl] { impl->arm_virtual_timer(); });
+  impl->post_to_state([impl] { impl->arm_virtual_timer(); });
   schedule_tick();
   {
     std::lock_guard lock(impl->mutex);
@@ -241,7 +272,7 @@ void App::schedule_tick() {
   impl_->scheduler_timer->async_wait([this](const boost::system::error_code& ec) {
     if (ec || impl_->stopped) return;  // cancelled: the app is stopping
     const auto now = impl_->gateway->now();
-    impl_->platform.timers.run_due(now);  // TODO(server): one real timer armed for the earliest due entry
+    impl_->platform.timers.run_due(now);  // (the virtual timer runs them on time; this catches jumps)
     impl_->gateway->tick(now);
     schedule_tick();
   });
@@ -290,6 +321,7 @@ void App::stop() {
     impl->listener_set->close_all();
     if (impl->elb) impl->elb->detach(impl->platform.ports);
     if (impl->scheduler_timer) impl->scheduler_timer->cancel();
+    if (impl->virtual_timer) impl->virtual_timer->cancel();
   });
   impl->sessions->shut_down_all();
   impl->work.reset();

@@ -46,6 +46,13 @@ bool parse_config(int argc, char** argv, Config& config, int& exit_code) {
                  "Seconds a RUNNING service task without health checks waits before it counts as healthy in a "
                  "deployment (AWS: 40)")
       ->envname("ECSLOCAL_HEALTHY_AFTER")->capture_default_str()->check(CLI::Range(0, 3600));
+  app.add_option("--time-scale", config.time_scale,
+                 "Run every AWS-level timer (metric periods, alarms, cooldowns, schedules, health checks, "
+                 "deregistration delays, grace periods) this many times faster; timestamps are virtual")
+      ->envname("ECSLOCAL_TIME_SCALE")->check(CLI::Range(1.0, 1000000.0))->capture_default_str();
+  app.add_option("--clock", config.clock,
+                 "real, or manual: the virtual clock moves only on POST /_ecslocal/clock/advance (tests)")
+      ->envname("ECSLOCAL_CLOCK")->check(CLI::IsMember({"real", "manual"}))->capture_default_str();
   app.add_option("--pause-pool", config.pause_pool,
                  "Warm pause containers kept running per subnet once a task ran there, so a launch skips making "
                  "its network namespace (the task then gets the warm container's address; 0: off)")

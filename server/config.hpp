@@ -32,6 +32,10 @@ struct Config {
   // there once a task joined the endpoints network (needs the task endpoints).
   bool task_endpoint_url = true;
   int pause_pool = 0;                 // warm pause containers kept per subnet network (0: none)
+  // The virtual clock of every AWS-level timer (api/common/clock.hpp): real time, S times faster,
+  // or manual (moves only on POST /_ecslocal/clock/advance).
+  double time_scale = 1.0;
+  std::string clock = "real";  // real | manual
 };
 
 // Parses argv and the environment. Returns false and sets `exit_code` when the program should

@@ -17,8 +17,12 @@ class TimerQueue final : public Timers {
     const Id id = next_id_++;
     auto it = queue_.emplace(std::make_pair(at, id), std::move(fn)).first;
     by_id_.emplace(id, it);
+    if (it == queue_.begin() && on_earliest_changed_) on_earliest_changed_();
     return id;
   }
+  // Called (on the scheduling thread) when an entry becomes the earliest: the app re-arms its
+  // real timer.
+  void set_on_earliest_changed(std::function<void()> fn) { on_earliest_changed_ = std::move(fn); }
   void cancel(Id id) override {
     auto it = by_id_.find(id);
     if (it == by_id_.end()) return;
@@ -51,6 +55,7 @@ class TimerQueue final : public Timers {
   Queue queue_;
   std::unordered_map<Id, Queue::iterator> by_id_;
   Id next_id_ = 1;
+  std::function<void()> on_earliest_changed_;
 };
 
 }  // namespace ecslocal::api
