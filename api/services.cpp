@@ -1,5 +1,7 @@
 // The service list: every AWS service ecslocal serves, one line each. The app builds them on one
 // Platform, adds them to the gateway in this order and wires them through the ports.
+#include "api/autoscaling/provider.hpp"
+#include "api/cloudwatch/provider.hpp"
 #include "api/ec2/provider.hpp"
 #include "api/ecs/provider.hpp"
 #include "api/elbv2/provider.hpp"
@@ -40,6 +42,10 @@ std::shared_ptr<Service> make_elbv2(Platform& p) {
 }
 std::shared_ptr<Service> make_ssm(Platform&) { return std::make_shared<ssm::SsmProvider>(); }
 std::shared_ptr<Service> make_secretsmanager(Platform& p) { return std::make_shared<secretsmanager::SecretsManagerProvider>(p.ids); }
+std::shared_ptr<Service> make_cloudwatch(Platform& p) { return std::make_shared<cloudwatch::CloudWatchProvider>(p.clock); }
+std::shared_ptr<Service> make_autoscaling(Platform& p) {
+  return std::make_shared<autoscaling::AutoScalingProvider>(p.ids, p.clock);
+}
 
 }  // namespace
 
@@ -49,6 +55,8 @@ const std::vector<ServiceEntry>& service_list() {
       {"elbv2", make_elbv2},
       {"ssm", make_ssm},
       {"secretsmanager", make_secretsmanager},
+      {"cloudwatch", make_cloudwatch},
+      {"autoscaling", make_autoscaling},
   };
   return list;
 }

@@ -1,0 +1,3 @@
+#pragma once
+// Application Auto Scaling's errors: a type per error shape of the model (generated).
+#include "api_errors/autoscaling_errors.hpp"
