@@ -112,6 +112,13 @@ struct PublishedPort {
   std::uint16_t host_port = 0;
 };
 
+// What a container has used (GET /containers/<id>/stats?stream=false&one-shot=true).
+struct ContainerUsage {
+  std::uint64_t cpu_total_ns = 0;  // CPU time used since it started (cpu_stats.cpu_usage.total_usage)
+  std::uint64_t memory_bytes = 0;  // in use, less the page cache (v1: usage - cache; v2: usage - inactive_file)
+  std::uint64_t memory_limit = 0;  // its cgroup's limit (the host's memory when unlimited)
+};
+
 struct ContainerInfo {
   std::string id;
   std::string name;      // without Docker's leading '/'

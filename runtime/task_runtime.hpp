@@ -2,14 +2,26 @@
 // The seam between the ECS layer and the container runtime. Calls return at once (the work runs
 // on the runtime's own threads); progress comes back as TaskEvents through the sink, on a
 // runtime thread: the server posts them onto the state strand before the api layer sees them.
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "runtime/task_spec.hpp"
 
 namespace ecslocal::runtime {
 
 using TaskEventSink = std::function<void(TaskEvent)>;
+
+// What a task's containers (its pause container not counted) have used, summed.
+struct TaskUsageSample {
+  std::string key;
+  std::uint64_t cpu_total_ns = 0;  // CPU time since they started
+  std::uint64_t memory_bytes = 0;  // in use now, less the page cache
+  std::size_t containers = 0;      // how many answered
+  std::chrono::steady_clock::time_point at{};  // when the last of them was read
+};
 
 class TaskRuntime {
  public:
@@ -28,6 +40,9 @@ class TaskRuntime {
   // Stops every task this runtime runs (as stop(key) each, events included) and calls `done`,
   // on a runtime thread, once all of them are stopped and removed. For POST /_ecslocal/reset.
   virtual void stop_all(std::function<void()> done) = 0;
+  // Samples every task's containers (CPU time, memory) and calls `done` once, on a runtime
+  // thread, with the tasks that answered. Tasks whose containers all failed to answer are left out.
+  virtual void sample_usage(std::function<void(std::vector<TaskUsageSample>)> done) { done({}); }
 };
 
 }  // namespace ecslocal::runtime

@@ -24,6 +24,7 @@
 #include "server/listener.hpp"
 #include "server/listener_set.hpp"
 #include "server/task_endpoints_server.hpp"
+#include "server/usage_sampler.hpp"
 
 namespace ecslocal::server {
 
@@ -39,6 +40,7 @@ struct App::Impl {
   std::unique_ptr<runtime::DockerClient> owned_docker;
   std::unique_ptr<runtime::TaskRunner> runner;  // declared after the client: destroyed first
   runtime::TaskRuntime* task_runtime = nullptr;  // the runner, or the injected runtime
+  std::unique_ptr<RuntimeUsageSampler> usage_sampler;  // over task_runtime: ECS metrics
   StateStrand state;  // every api call runs here
   SessionLimits limits;
   std::shared_ptr<SessionRegistry> sessions = std::make_shared<SessionRegistry>();
@@ -65,6 +67,12 @@ struct App::Impl {
         limits{config.body_limit, std::chrono::seconds(config.read_timeout_seconds)} {}
 
   void post_to_state(std::function<void()> fn) { net::post(state, std::move(fn)); }
+
+  void provide_usage_sampler() {
+    usage_sampler = std::make_unique<RuntimeUsageSampler>(*task_runtime,
+                                                          [this](std::function<void()> fn) { post_to_state(std::move(fn)); });
+    platform.ports.provide<api::UsageSampler>(usage_sampler.get());
+  }
 
   // One real timer for the earliest entry of the Timers port, its virtual delay turned into real
   // time (a manual clock never fires it: POST /_ecslocal/clock/advance runs what is due).
@@ -154,6 +162,7 @@ void App::start_runtime() {
     impl->task_runtime = impl->deps.task_runtime;
     impl->task_runtime->set_event_sink(event_sink);
     impl->platform.ports.provide<runtime::TaskRuntime>(impl->task_runtime);
+    impl->provide_usage_sampler();
     return;
   }
   if (!c.docker && !impl->deps.docker) {
@@ -194,6 +203,7 @@ void App::start_runtime() {
     });
   });
   impl->platform.ports.provide<runtime::TaskRuntime>(impl->runner.get());
+  impl->provide_usage_sampler();
   if (auto locked = impl->runner->acquire_instance_lock(); !locked) throw std::runtime_error(locked.error().message);
   if (!options.endpoints_socket_dir.empty()) start_task_endpoints(options.endpoints_socket_dir);
   if (auto cleaned = impl->runner->cleanup_leftovers()) {

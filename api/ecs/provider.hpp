@@ -15,6 +15,7 @@
 #include "api/ecs/state.hpp"
 #include "api/ecs/tags.hpp"
 #include "api/ecs/task_endpoints.hpp"
+#include "api/ecs/usage_metrics.hpp"
 #include "api/ports/desired_count.hpp"
 #include "api/ports/ports.hpp"
 #include "api/ports/task_observer.hpp"
@@ -56,6 +57,7 @@ class EcsProvider : public Service, public DesiredCount {
   void on_reset() override {
     store_.clear();
     endpoints_.clear();
+    usage_metrics_.reset();
   }
 
   // ---- DesiredCount ----
@@ -104,6 +106,8 @@ class EcsProvider : public Service, public DesiredCount {
   TaskEndpoints& endpoints() { return endpoints_; }
   // The server's DataPlane port (listeners services open), null without one.
   DataPlane* data_plane() const { return ports_ ? ports_->find<DataPlane>() : nullptr; }
+  // The port registry (null before connect).
+  Ports* ports() const { return ports_; }
   // STS's RoleCredentialIssuer (task-role credentials), or the override (unit tests).
   RoleCredentialIssuer* credential_issuer() const;
   void set_credential_issuer(RoleCredentialIssuer* issuer) { credential_issuer_override_ = issuer; }
@@ -133,6 +137,7 @@ class EcsProvider : public Service, public DesiredCount {
   std::shared_ptr<vpc::VpcRegistry> networks_;
   Clock::duration task_retention_ = std::chrono::hours(1);
   SchedulerSettings scheduler_;
+  UsageMetrics usage_metrics_;
   std::map<std::string, TagResolver> tag_resolvers_;
 };
 

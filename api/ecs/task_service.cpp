@@ -159,6 +159,7 @@ void EcsProvider::tick(Clock::time_point now) {
     prune_stopped_tasks(*this, state, now);
     for (EcsService* service : state.services.all()) reconcile_service(*this, state, *service, now);
   });
+  usage_metrics_.tick(*this, now);
 }
 
 }  // namespace ecslocal::api::ecs

@@ -131,8 +131,23 @@ std::vector<runtime::Mount> mounts_of(const ContainerDefinition& def, const std:
   return out;
 }
 
-void apply_resources(runtime::ContainerCreateSpec& create, const Container& c, const ContainerDefinition& def) {
+// The task's CPU units as a number, 0 when it has no task-level size.
+long long task_cpu_units(const Task& task) {
+  if (!task.cpu) return 0;
+  try {
+    return std::stoll(*task.cpu);
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+void apply_resources(runtime::ContainerCreateSpec& create, const Task& task, const Container& c,
+                     const ContainerDefinition& def) {
   if (c.cpu > 0) create.cpu_shares = std::max(c.cpu, 2);
+  // Fargate caps the task at its size: each container may use up to the task's CPU (1024 units
+  // = one CPU), so a busy task measures at most 100 % CPUUtilization.
+  if (task.launch_type == "FARGATE")
+    if (const long long units = task_cpu_units(task); units > 0) create.nano_cpus = units * 1'000'000'000LL / 1024;
   if (c.memory) create.memory_bytes = static_cast<std::int64_t>(*c.memory) * kMiB;
   if (c.memory_reservation) create.memory_reservation_bytes = static_cast<std::int64_t>(*c.memory_reservation) * kMiB;
   if (def.shared_memory_size_mib) create.shm_size_bytes = static_cast<std::int64_t>(*def.shared_memory_size_mib) * kMiB;
@@ -170,7 +185,7 @@ runtime::TaskContainerSpec container_spec(const Task& task, const Container& c, 
   create.tty = def.pseudo_terminal;
   create.open_stdin = def.interactive;
   if (def.health_check) create.health_check = health_check(*def.health_check);
-  apply_resources(create, c, def);
+  apply_resources(create, task, c, def);
   apply_security(create, def);
   create.mounts = mounts_of(def, direct);
   for (const auto& d : def.depends_on) spec.depends_on.push_back({d.container_name, condition(d.condition)});

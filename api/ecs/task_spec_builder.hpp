@@ -5,7 +5,8 @@
 //   image; entryPoint → Entrypoint; command (override first) → Cmd; environment (definition, then
 //   the override's variables replacing by name or appended; AWS_EXECUTION_ENV=AWS_ECS_FARGATE,
 //   AWS_REGION and AWS_DEFAULT_REGION added unless set) → Env; cpu units → CpuShares (0: Docker's
-//   default, 1 → 2, Docker's minimum); memory / memoryReservation MiB → bytes; ulimits;
+//   default, 1 → 2, Docker's minimum); a FARGATE task's cpu size → NanoCpus of each container (the
+//   task's CPUs: one container can use all of them, none more); memory / memoryReservation MiB → bytes; ulimits;
 //   readonlyRootFilesystem; linuxParameters.initProcessEnabled → Init; sharedMemorySize → ShmSize;
 //   capabilities, dockerSecurityOptions, systemControls, privileged, interactive, pseudoTerminal;
 //   user; workingDirectory; healthCheck → Healthcheck (CMD / CMD-SHELL as given, seconds → ns,

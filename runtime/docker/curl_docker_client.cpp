@@ -141,6 +141,12 @@ DockerResult<ContainerInfo> CurlDockerClient::inspect_container(const std::strin
   return call_json<ContainerInfo>(request, docker_json::parse_container_info);
 }
 
+DockerResult<ContainerUsage> CurlDockerClient::container_usage(const std::string& id) {
+  auto request = make_request(DockerOp::container_stats, "GET",
+                              "/containers/" + path_segment(id) + "/stats?stream=false&one-shot=true");
+  return call_json<ContainerUsage>(request, docker_json::parse_container_usage);
+}
+
 DockerResult<std::vector<ContainerSummary>> CurlDockerClient::list_containers(const ContainerListQuery& query) {
   QueryString params;
   params.add_bool("all", query.all);

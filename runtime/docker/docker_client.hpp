@@ -58,6 +58,10 @@ class DockerClient {
   virtual DockerStatus kill_container(const std::string& id, const std::string& signal = "SIGKILL") = 0;
   virtual DockerStatus remove_container(const std::string& id, const RemoveOptions& options = {}) = 0;
   virtual DockerResult<ContainerInfo> inspect_container(const std::string& id) = 0;
+  // One sample of the container's CPU time and memory (Docker's one-shot stats).
+  virtual DockerResult<ContainerUsage> container_usage(const std::string& id) {
+    return docker_error(DockerErrorKind::bad_request, "container stats are not supported by this client (" + id + ")");
+  }
   virtual DockerResult<std::vector<ContainerSummary>> list_containers(const ContainerListQuery& query) = 0;
 
   // Streams the container's output, one callback per line (stdout and stderr apart, Docker's

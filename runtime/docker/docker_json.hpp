@@ -24,6 +24,7 @@ std::string registry_auth_header(const RegistryAuth& auth);
 
 // ---- responses ----
 ContainerInfo parse_container_info(const Json& doc);
+ContainerUsage parse_container_usage(const Json& doc);  // a /stats?stream=false document
 ContainerSummary parse_container_summary(const Json& doc);
 NetworkInfo parse_network_info(const Json& doc);
 ImageInfo parse_image_info(const Json& doc);

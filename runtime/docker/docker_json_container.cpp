@@ -1,4 +1,6 @@
 // Container create bodies and inspect / list parsing (API 1.41).
+#include <algorithm>
+
 #include "runtime/docker/docker_json.hpp"
 #include "runtime/docker/docker_time.hpp"
 
@@ -160,6 +162,25 @@ void parse_networks(const Json& settings, ContainerInfo& info) {
 }
 
 }  // namespace
+
+ContainerUsage parse_container_usage(const Json& doc) {
+  ContainerUsage u;
+  const Json& cpu = doc.value("cpu_stats", Json::object());
+  if (cpu.is_object() && cpu.contains("cpu_usage") && cpu["cpu_usage"].is_object())
+    u.cpu_total_ns = static_cast<std::uint64_t>(std::max<std::int64_t>(0, get_int(cpu["cpu_usage"], "total_usage")));
+  const Json& mem = doc.value("memory_stats", Json::object());
+  if (mem.is_object()) {
+    const auto usage = std::max<std::int64_t>(0, get_int(mem, "usage"));
+    std::int64_t cache = 0;
+    if (mem.contains("stats") && mem["stats"].is_object()) {
+      const Json& stats = mem["stats"];
+      cache = stats.contains("cache") ? get_int(stats, "cache") : get_int(stats, "inactive_file");  // v1 : v2
+    }
+    u.memory_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(0, usage - cache));
+    u.memory_limit = static_cast<std::uint64_t>(std::max<std::int64_t>(0, get_int(mem, "limit")));
+  }
+  return u;
+}
 
 ContainerInfo parse_container_info(const Json& doc) {
   ContainerInfo info;

@@ -17,6 +17,7 @@ const char* to_string(DockerOp op) {
     case DockerOp::kill_container: return "kill_container";
     case DockerOp::remove_container: return "remove_container";
     case DockerOp::inspect_container: return "inspect_container";
+    case DockerOp::container_stats: return "container_stats";
     case DockerOp::list_containers: return "list_containers";
     case DockerOp::logs: return "logs";
     case DockerOp::events: return "events";
@@ -46,6 +47,7 @@ DockerTimeouts::DockerTimeouts() {
   self[DockerOp::kill_container] = seconds(30);
   self[DockerOp::remove_container] = seconds(30);
   self[DockerOp::inspect_container] = seconds(10);
+  self[DockerOp::container_stats] = seconds(10);
   self[DockerOp::list_containers] = seconds(30);
   self[DockerOp::logs] = minutes(5);
   self[DockerOp::events] = ms(0);

@@ -20,6 +20,7 @@ enum class DockerOp : std::size_t {
   kill_container,
   remove_container,
   inspect_container,
+  container_stats,
   list_containers,
   logs,  // without follow; with follow there is no limit
   events,

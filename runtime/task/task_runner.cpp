@@ -2,6 +2,8 @@
 // ManagedTasks, events out, start-up and shutdown. The launch is in managed_task_start.cpp /
 // managed_task_wait.cpp, the stop in managed_task_stop.cpp, Docker's events in
 // task_runner_events.cpp.
+#include <map>
+
 #include "runtime/task/task_runner.hpp"
 
 #include "runtime/docker/docker_host.hpp"
@@ -106,6 +108,34 @@ std::vector<TaskRunner::TaskPtr> TaskRunner::all_tasks() const {
   tasks.reserve(tasks_.size());
   for (const auto& [key, task] : tasks_) tasks.push_back(task);
   return tasks;
+}
+
+void TaskRunner::sample_usage(std::function<void(std::vector<TaskUsageSample>)> done) {
+  std::map<std::string, std::vector<std::string>> by_task;  // key -> container ids
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, ref] : ids_)
+      if (ref.index >= 0) by_task[ref.task->key()].push_back(id);
+  }
+  auto work = [this, by_task = std::move(by_task)] {
+    std::vector<TaskUsageSample> out;
+    for (const auto& [key, ids] : by_task) {
+      TaskUsageSample sample;
+      sample.key = key;
+      for (const auto& id : ids) {
+        auto usage = docker_.container_usage(id);
+        if (!usage) continue;
+        sample.cpu_total_ns += usage->cpu_total_ns;
+        sample.memory_bytes += usage->memory_bytes;
+        ++sample.containers;
+      }
+      sample.at = std::chrono::steady_clock::now();
+      if (sample.containers) out.push_back(std::move(sample));
+    }
+    return out;
+  };
+  if (!pool_.submit(std::move(work), [done](std::vector<TaskUsageSample> samples) { done(std::move(samples)); }))
+    done({});
 }
 
 std::size_t TaskRunner::active_tasks() const {

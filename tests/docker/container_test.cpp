@@ -1,4 +1,6 @@
 // Container lifecycle against the real daemon: create, start, inspect, stop, kill, remove, list.
+#include <thread>
+
 #include "tests/docker/docker_fixture.hpp"
 
 namespace ecslocal::testing {
@@ -127,6 +129,29 @@ TEST_F(DockerTest, CreateStartLatencyOverTenContainers) {
   std::cout << "[docker] create+start over 10 containers: min " << ms.front() << " ms, median " << ms[5]
             << " ms, max " << ms.back() << " ms\n";
   RecordProperty("create_start_median_ms", static_cast<int>(ms[5]));
+}
+
+TEST_F(DockerTest, UsageOfABusyContainerWithinItsCpuLimit) {
+  auto spec = container_spec({"sh", "-c", "while :; do :; done"});
+  spec.nano_cpus = 250000000;  // a quarter CPU, as a 256-unit Fargate task
+  spec.stop_timeout_s = 1;
+  const auto id = create_and_start(spec);
+  auto first = docker().container_usage(id);
+  ASSERT_TRUE(first.ok()) << first.error().describe();
+  const auto t0 = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(1500ms);
+  auto second = docker().container_usage(id);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_TRUE(second.ok()) << second.error().describe();
+  EXPECT_GT(second->memory_bytes, 0u);
+  EXPECT_GT(second->memory_limit, 0u);
+  const double cores = static_cast<double>(second->cpu_total_ns - first->cpu_total_ns) / 1e9 / wall;
+  std::cout << "[docker] busy container at " << cores << " CPUs (limit 0.25)\n";
+  EXPECT_GT(cores, 0.05) << "the loop burns CPU";
+  EXPECT_LT(cores, 0.4) << "within its NanoCpus limit";
+  auto missing = docker().container_usage("no-such-container-ecslocal");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().kind, DockerErrorKind::not_found);
 }
 
 }  // namespace

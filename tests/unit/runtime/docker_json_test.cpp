@@ -148,6 +148,26 @@ TEST(DockerJson, NullsAndMissingMembersLeaveDefaults) {
   EXPECT_EQ(docker_json::parse_container_info(Json::array()).id, "");
 }
 
+TEST(DockerJson, ContainerStatsOfCgroupV1AndV2) {
+  // cgroup v1 (this host): page cache is stats.cache.
+  auto v1 = docker_json::parse_container_usage(Json::parse(R"({"read":"2026-12-07T03:00:00Z",
+      "cpu_stats":{"cpu_usage":{"total_usage":123456789,"usage_in_kernelmode":1000},"system_cpu_usage":99},
+      "precpu_stats":{"cpu_usage":{"total_usage":0}},
+      "memory_stats":{"usage":10485760,"limit":536870912,"stats":{"cache":2097152,"rss":8388608}}})"));
+  EXPECT_EQ(v1.cpu_total_ns, 123456789u);
+  EXPECT_EQ(v1.memory_bytes, 8u * 1024 * 1024);
+  EXPECT_EQ(v1.memory_limit, 536870912u);
+  // cgroup v2: inactive_file.
+  auto v2 = docker_json::parse_container_usage(Json::parse(R"({"cpu_stats":{"cpu_usage":{"total_usage":5}},
+      "memory_stats":{"usage":3000,"limit":9000,"stats":{"inactive_file":1000,"anon":2000}}})"));
+  EXPECT_EQ(v2.cpu_total_ns, 5u);
+  EXPECT_EQ(v2.memory_bytes, 2000u);
+  // A stopped container's stats are empty objects: zeros, no crash.
+  auto empty = docker_json::parse_container_usage(Json::parse(R"({"cpu_stats":{},"memory_stats":{}})"));
+  EXPECT_EQ(empty.cpu_total_ns, 0u);
+  EXPECT_EQ(empty.memory_bytes, 0u);
+}
+
 TEST(DockerJson, NetworksBothWays) {
   NetworkCreateSpec spec{"vpc-1", "bridge", "172.31.0.0/16", "172.31.0.1", false, false, {{"ecslocal.managed", "true"}}, {}};
   EXPECT_EQ(docker_json::network_create_body(spec), Json::parse(R"({"Name":"vpc-1","Driver":"bridge",

@@ -98,6 +98,7 @@ TEST_F(TaskSpecBuilderTest, ContainerParameters) {
   EXPECT_TRUE(has_env(c, "AWS_EXECUTION_ENV=AWS_ECS_FARGATE"));
   EXPECT_FALSE(has_env(c, "AWS_REGION=us-east-1"));
   EXPECT_EQ(c.cpu_shares, 512);
+  EXPECT_EQ(c.nano_cpus, 1 * kS) << "the FARGATE task's 1024 units cap each container at one CPU";
   EXPECT_EQ(c.memory_bytes, 1024 * kMiB);
   EXPECT_EQ(c.memory_reservation_bytes, 512 * kMiB);
   ASSERT_EQ(c.ulimits.size(), 1u);
