@@ -6,16 +6,9 @@
 
 #include "api/ecs/provider.hpp"
 #include "api/gateway.hpp"
+#include "tests/fakes/gateway_calls.hpp"
 
 namespace ecslocal::testing {
-
-struct CallResult {
-  int status = 0;
-  api::Json body;
-  std::string error_type() const { return body.is_object() ? body.value("__type", "") : ""; }
-  std::string message() const { return body.is_object() ? body.value("message", "") : ""; }
-  bool ok() const { return status == 200; }
-};
 
 class ApiHarness {
  public:
@@ -23,7 +16,7 @@ class ApiHarness {
   // share (with an EC2 provider), the ECS provider's own when null.
   explicit ApiHarness(uint64_t seed = 42, std::function<api::Clock::time_point()> clock = nullptr,
                       std::shared_ptr<api::vpc::VpcRegistry> networks = nullptr)
-      : gateway_(options(std::move(clock))) {
+      : gateway_(strict_gateway_options(std::move(clock))) {
     ecs_ = std::make_shared<api::ecs::EcsProvider>(std::make_shared<api::IdSource>(seed), std::move(networks));
     gateway_.add(ecs_);
   }
@@ -31,15 +24,7 @@ class ApiHarness {
   // `access_key` of 12 digits selects that account; `region` as in a SigV4 scope.
   CallResult call(const std::string& target_prefix, const std::string& operation, const api::Json& input,
                   const std::string& access_key = "", const std::string& region = "") {
-    api::ApiRequest request;
-    request.target = target_prefix + "." + operation;
-    request.content_type = "application/x-amz-json-1.1";
-    request.body = input.dump();
-    request.access_key = access_key;
-    request.region = region;
-    request.request_id = "test-request";
-    auto response = gateway_.handle(request);
-    return CallResult{response.status, api::Json::parse(response.body)};
+    return json_call(gateway_, target_prefix + "." + operation, input, {"", access_key, region, "test-request"});
   }
 
   CallResult ecs(const std::string& operation, const api::Json& input = api::Json::object(),
@@ -51,12 +36,6 @@ class ApiHarness {
   api::ecs::EcsProvider& ecs_provider() { return *ecs_; }
 
  private:
-  static api::GatewayOptions options(std::function<api::Clock::time_point()> clock) {
-    api::GatewayOptions o;
-    o.strict_shapes = true;
-    if (clock) o.clock = std::move(clock);
-    return o;
-  }
   api::Gateway gateway_;
   std::shared_ptr<api::ecs::EcsProvider> ecs_;
 };

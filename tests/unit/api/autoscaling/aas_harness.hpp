@@ -15,7 +15,8 @@
 #include "api/ports/desired_count.hpp"
 #include "api/ports/metrics.hpp"
 #include "api/ports/target_groups.hpp"
-#include "tests/fakes/api_harness.hpp"
+#include "tests/fakes/gateway_calls.hpp"
+#include "tests/fakes/test_clock.hpp"
 
 namespace ecslocal::testing {
 
@@ -68,7 +69,7 @@ class FakeTargetGroups : public api::TargetGroupDirectory {
 
 class AasHarness {
  public:
-  AasHarness() : gateway_(options(&now)) {
+  AasHarness() : gateway_(strict_gateway_options(&now)) {
     cw_ = std::make_shared<api::cloudwatch::CloudWatchProvider>([this] { return now; });
     aas_ = std::make_shared<api::autoscaling::AutoScalingProvider>(std::make_shared<api::IdSource>(7),
                                                                    [this] { return now; });
@@ -87,15 +88,7 @@ class AasHarness {
   }
 
   CallResult call(const std::string& operation, const api::Json& input = api::Json::object()) {
-    api::ApiRequest request;
-    request.target = "AnyScaleFrontendService." + operation;
-    request.content_type = "application/x-amz-json-1.1";
-    request.body = input.dump();
-    request.signing_service = "application-autoscaling";
-    request.access_key = "test";
-    request.request_id = "rid";
-    auto r = gateway_.handle(request);
-    return CallResult{r.status, api::Json::parse(r.body)};
+    return json_call(gateway_, "AnyScaleFrontendService." + operation, input, {"application-autoscaling", "test", ""});
   }
   api::Json ok(const std::string& operation, const api::Json& input = api::Json::object()) {
     auto r = call(operation, input);
@@ -142,15 +135,7 @@ class AasHarness {
     return s ? s->value : "";
   }
 
-  void advance(std::chrono::seconds by) {
-    const auto until = now + by;
-    while (auto due = timers.next_due()) {
-      if (*due > until) break;
-      now = std::max(now, *due);
-      timers.run_due(now);
-    }
-    now = until;
-  }
+  void advance(std::chrono::seconds by) { advance_clock(now, timers, by); }
   int desired() { return ecs.services["retail/ui"].desired; }
 
   api::Clock::time_point now = api::Clock::time_point(std::chrono::seconds(1700000000 - 1700000000 % 60));
@@ -161,12 +146,6 @@ class AasHarness {
   api::autoscaling::AutoScalingProvider& provider() { return *aas_; }
 
  private:
-  static api::GatewayOptions options(api::Clock::time_point* now) {
-    api::GatewayOptions o;
-    o.strict_shapes = true;
-    o.clock = [now] { return *now; };
-    return o;
-  }
   api::Ports ports_;
   api::Gateway gateway_;
   std::shared_ptr<api::cloudwatch::CloudWatchProvider> cw_;

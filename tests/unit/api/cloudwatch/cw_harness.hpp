@@ -13,7 +13,8 @@
 #include "api/common/timer_queue.hpp"
 #include "api/gateway.hpp"
 #include "api/ports/alarms.hpp"
-#include "api/protocol/form.hpp"
+#include "tests/fakes/gateway_calls.hpp"
+#include "tests/fakes/test_clock.hpp"
 #include "tests/unit/api/elbv2/elb_harness.hpp"
 
 namespace ecslocal::testing {
@@ -34,7 +35,7 @@ class RecordingActions : public api::AlarmActionTarget {
 
 class CwHarness {
  public:
-  CwHarness() : gateway_(options(&now)) {
+  CwHarness() : gateway_(strict_gateway_options(&now)) {
     cw_ = std::make_shared<api::cloudwatch::CloudWatchProvider>([this] { return now; });
     gateway_.add(cw_);
     ports_.provide<api::Timers>(&timers);
@@ -43,15 +44,7 @@ class CwHarness {
   }
 
   CwReply call(const std::string& action, const Params& params = {}) {
-    std::string body = "Action=" + action + "&Version=2010-08-01";
-    for (const auto& [k, v] : params) body += "&" + api::protocol::url_encode(k) + "=" + api::protocol::url_encode(v);
-    api::ApiRequest request;
-    request.content_type = "application/x-www-form-urlencoded; charset=utf-8";
-    request.body = body;
-    request.signing_service = "monitoring";
-    request.access_key = "test";
-    request.request_id = "rid";
-    auto r = gateway_.handle(request);
+    auto r = form_call(gateway_, action, "2010-08-01", params, {"monitoring", "test", ""});
     return {r.status, r.body, r.error_type};
   }
 
@@ -120,15 +113,7 @@ class CwHarness {
     return unescape(call("DescribeAlarms", {{"AlarmNames.member.1", alarm}}).text("StateReason"));
   }
 
-  void advance(std::chrono::seconds by) {
-    const auto until = now + by;
-    while (auto due = timers.next_due()) {
-      if (*due > until) break;
-      now = std::max(now, *due);
-      timers.run_due(now);
-    }
-    now = until;
-  }
+  void advance(std::chrono::seconds by) { advance_clock(now, timers, by); }
 
   api::cloudwatch::CloudWatchProvider& provider() { return *cw_; }
 
@@ -138,12 +123,6 @@ class CwHarness {
   RecordingActions actions;
 
  private:
-  static api::GatewayOptions options(api::Clock::time_point* now) {
-    api::GatewayOptions o;
-    o.strict_shapes = true;
-    o.clock = [now] { return *now; };
-    return o;
-  }
   api::Ports ports_;
   api::Gateway gateway_;
   std::shared_ptr<api::cloudwatch::CloudWatchProvider> cw_;

@@ -10,12 +10,11 @@
 #include "api/common/timer_queue.hpp"
 #include "api/elbv2/provider.hpp"
 #include "api/gateway.hpp"
-#include "api/protocol/form.hpp"
 #include "tests/fakes/fake_health_prober.hpp"
+#include "tests/fakes/gateway_calls.hpp"
+#include "tests/fakes/test_clock.hpp"
 
 namespace ecslocal::testing {
-
-using Params = std::vector<std::pair<std::string, std::string>>;
 
 struct ElbReply {
   int status = 0;
@@ -42,7 +41,7 @@ struct ElbReply {
 
 class ElbHarness {
  public:
-  ElbHarness() : gateway_(options(&now)) {
+  ElbHarness() : gateway_(strict_gateway_options(&now)) {
     networks = std::make_shared<api::vpc::VpcRegistry>(std::make_shared<api::IdSource>(3));
     elb_ = std::make_shared<api::elbv2::ElbProvider>(std::make_shared<api::IdSource>(11), networks);
     elb_->set_clock([this] { return now; });
@@ -53,28 +52,12 @@ class ElbHarness {
   }
 
   ElbReply call(const std::string& action, const Params& params = {}) {
-    std::string body = "Action=" + action + "&Version=2015-12-01";
-    for (const auto& [k, v] : params) body += "&" + api::protocol::url_encode(k) + "=" + api::protocol::url_encode(v);
-    api::ApiRequest request;
-    request.content_type = "application/x-www-form-urlencoded; charset=utf-8";
-    request.body = body;
-    request.signing_service = "elasticloadbalancing";
-    request.access_key = "test";
-    request.request_id = "rid";
-    auto r = gateway_.handle(request);
+    auto r = form_call(gateway_, action, "2015-12-01", params, {"elasticloadbalancing", "test", ""});
     return {r.status, r.body, r.error_type};
   }
 
   // Moves the clock and runs the timers that became due (in time order).
-  void advance(std::chrono::seconds by) {
-    const auto until = now + by;
-    while (auto due = timers.next_due()) {
-      if (*due > until) break;
-      now = std::max(now, *due);
-      timers.run_due(now);
-    }
-    now = until;
-  }
+  void advance(std::chrono::seconds by) { advance_clock(now, timers, by); }
 
   // The default VPC's first two subnets, and its id.
   std::vector<std::string> subnets() {
@@ -114,12 +97,6 @@ class ElbHarness {
   std::shared_ptr<api::vpc::VpcRegistry> networks;
 
  private:
-  static api::GatewayOptions options(api::Clock::time_point* now) {
-    api::GatewayOptions o;
-    o.strict_shapes = true;
-    o.clock = [now] { return *now; };
-    return o;
-  }
   api::Ports ports_;
   api::Gateway gateway_;
   std::shared_ptr<api::elbv2::ElbProvider> elb_;

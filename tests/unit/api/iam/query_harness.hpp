@@ -8,8 +8,8 @@
 
 #include "api/gateway.hpp"
 #include "api/iam/provider.hpp"
-#include "api/protocol/form.hpp"
 #include "api/sts/provider.hpp"
+#include "tests/fakes/gateway_calls.hpp"
 
 namespace ecslocal::testing {
 
@@ -28,7 +28,7 @@ struct QueryReply {
 
 class QueryHarness {
  public:
-  QueryHarness() : gateway_(options()) {
+  QueryHarness() : gateway_(strict_gateway_options()) {
     iam_ = std::make_shared<api::iam::IamProvider>(std::make_shared<api::IdSource>(7));
     sts_ = std::make_shared<api::sts::StsProvider>(std::make_shared<api::IdSource>(8));
     gateway_.add(iam_);
@@ -38,15 +38,7 @@ class QueryHarness {
 
   QueryReply call(const std::string& service, const std::string& action,
                   const std::vector<std::pair<std::string, std::string>>& params = {}, const std::string& access_key = "test") {
-    std::string body = "Action=" + action;
-    for (const auto& [k, v] : params) body += "&" + api::protocol::url_encode(k) + "=" + api::protocol::url_encode(v);
-    api::ApiRequest request;
-    request.content_type = "application/x-www-form-urlencoded; charset=utf-8";
-    request.body = body;
-    request.signing_service = service;
-    request.access_key = access_key;
-    request.request_id = "rid";
-    auto r = gateway_.handle(request);
+    auto r = form_call(gateway_, action, "", params, {service, access_key, ""});
     return {r.status, r.body, r.error_type};
   }
   QueryReply iam(const std::string& action, const std::vector<std::pair<std::string, std::string>>& params = {},
@@ -62,11 +54,6 @@ class QueryHarness {
   api::sts::StsProvider& sts_provider() { return *sts_; }
 
  private:
-  static api::GatewayOptions options() {
-    api::GatewayOptions o;
-    o.strict_shapes = true;
-    return o;
-  }
   api::Ports ports_;
   api::Gateway gateway_;
   std::shared_ptr<api::iam::IamProvider> iam_;

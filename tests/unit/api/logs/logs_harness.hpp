@@ -6,7 +6,7 @@
 
 #include "api/gateway.hpp"
 #include "api/logs/provider.hpp"
-#include "tests/fakes/api_harness.hpp"
+#include "tests/fakes/gateway_calls.hpp"
 
 namespace ecslocal::api::logs::test {
 
@@ -16,19 +16,13 @@ inline constexpr std::int64_t kNow = 1'700'000'000'000;  // ms
 
 class LogsHarness {
  public:
-  LogsHarness() : gateway_(options()) {
+  LogsHarness() : gateway_(ecslocal::testing::strict_gateway_options()) {
     provider_ = std::make_shared<LogsProvider>([this] { return now_; });
     gateway_.add(provider_);
   }
 
   CallResult call(const std::string& operation, const Json& input = Json::object()) {
-    ApiRequest request;
-    request.target = "Logs_20140328." + operation;
-    request.content_type = "application/x-amz-json-1.1";
-    request.body = input.dump();
-    request.request_id = "test-request";
-    auto response = gateway_.handle(request);
-    return CallResult{response.status, Json::parse(response.body)};
+    return ecslocal::testing::json_call(gateway_, "Logs_20140328." + operation, input, {"", "", "", "test-request"});
   }
   Json ok(const std::string& operation, const Json& input = Json::object()) {
     auto r = call(operation, input);
@@ -47,11 +41,6 @@ class LogsHarness {
   std::int64_t now_ = kNow;
 
  private:
-  static GatewayOptions options() {
-    GatewayOptions o;
-    o.strict_shapes = true;
-    return o;
-  }
   Gateway gateway_;
   std::shared_ptr<LogsProvider> provider_;
 };

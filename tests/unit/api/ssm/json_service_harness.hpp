@@ -14,21 +14,13 @@ namespace ecslocal::testing {
 class JsonServiceHarness {
  public:
   JsonServiceHarness(std::string target_prefix, std::shared_ptr<api::Service> service)
-      : prefix_(std::move(target_prefix)), gateway_(options(this)), service_(std::move(service)) {
+      : prefix_(std::move(target_prefix)), gateway_(strict_gateway_options(&now)), service_(std::move(service)) {
     gateway_.add(service_);
   }
 
   CallResult call(const std::string& operation, const api::Json& input = api::Json::object(),
                   const std::string& access_key = "", const std::string& region = "") {
-    api::ApiRequest request;
-    request.target = prefix_ + "." + operation;
-    request.content_type = "application/x-amz-json-1.1";
-    request.body = input.dump();
-    request.access_key = access_key;
-    request.region = region;
-    request.request_id = "test-request";
-    auto response = gateway_.handle(request);
-    return CallResult{response.status, api::Json::parse(response.body)};
+    return json_call(gateway_, prefix_ + "." + operation, input, {"", access_key, region, "test-request"});
   }
   api::Json ok(const std::string& operation, const api::Json& input = api::Json::object()) {
     auto r = call(operation, input);
@@ -45,12 +37,6 @@ class JsonServiceHarness {
   api::Clock::time_point now = api::Clock::time_point(std::chrono::seconds(1'700'000'000));
 
  private:
-  static api::GatewayOptions options(JsonServiceHarness* self) {
-    api::GatewayOptions o;
-    o.strict_shapes = true;
-    o.clock = [self] { return self->now; };
-    return o;
-  }
   std::string prefix_;
   api::Gateway gateway_;
   std::shared_ptr<api::Service> service_;
