@@ -195,11 +195,6 @@ Json list_tags_for_resource(AutoScalingProvider& p, const RequestContext& ctx, J
   return Json{{"Tags", std::move(tags)}};
 }
 
-Json predictive_forecast(AutoScalingProvider&, const RequestContext&, Json&) {
-  throw AwsError("NotImplementedException", "ecslocal does not implement predictive scaling forecasts yet.", 501,
-                 false);
-}
-
 }  // namespace
 
 void register_target_operations(AutoScalingProvider& provider, OperationTable& table) {
@@ -210,7 +205,6 @@ void register_target_operations(AutoScalingProvider& provider, OperationTable& t
   bind_operation(table, "TagResource", provider, &tag_resource);
   bind_operation(table, "UntagResource", provider, &untag_resource);
   bind_operation(table, "ListTagsForResource", provider, &list_tags_for_resource);
-  bind_operation(table, "GetPredictiveScalingForecast", provider, &predictive_forecast);
 }
 
 }  // namespace ecslocal::api::autoscaling

@@ -283,10 +283,6 @@ Json list_metrics(CloudWatchProvider& p, const RequestContext& ctx, Json& in) {
   return out;
 }
 
-Json not_implemented(const std::string& what) {
-  throw AwsError("NotImplementedException", "ecslocal does not implement CloudWatch " + what + " yet.", 501, false);
-}
-
 }  // namespace
 
 void register_metric_operations(CloudWatchProvider& provider, OperationTable& table) {
@@ -294,15 +290,6 @@ void register_metric_operations(CloudWatchProvider& provider, OperationTable& ta
   bind_operation(table, "GetMetricStatistics", provider, &get_metric_statistics);
   bind_operation(table, "GetMetricData", provider, &get_metric_data);
   bind_operation(table, "ListMetrics", provider, &list_metrics);
-  for (const char* op : {"DeleteAnomalyDetector", "DescribeAnomalyDetectors", "PutAnomalyDetector", "DeleteDashboards",
-                         "GetDashboard", "ListDashboards", "PutDashboard", "DeleteInsightRules", "DescribeInsightRules",
-                         "DisableInsightRules", "EnableInsightRules", "GetInsightRuleReport", "PutInsightRule",
-                         "ListManagedInsightRules", "PutManagedInsightRules", "DeleteMetricStream", "GetMetricStream",
-                         "ListMetricStreams", "PutMetricStream", "StartMetricStreams", "StopMetricStreams",
-                         "GetMetricWidgetImage", "PutCompositeAlarm"}) {
-    const std::string name = op;
-    table[name] = [name](const RequestContext&, Json&) -> Json { return not_implemented(name); };
-  }
 }
 
 }  // namespace ecslocal::api::cloudwatch
