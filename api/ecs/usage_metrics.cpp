@@ -117,6 +117,13 @@ void UsageMetrics::publish(EcsProvider& ecs, std::int64_t minute_start) {
       d.value = value;
       by_namespace[ns].push_back(std::move(d));
     };
+    // The four resource figures Container Insights gives per service and per cluster.
+    auto resources = [&](const std::vector<std::pair<std::string, std::string>>& dims, const Sums& sums) {
+      datum("ECS/ContainerInsights", "CpuUtilized", dims, sums.cpu_used, "None");
+      datum("ECS/ContainerInsights", "CpuReserved", dims, sums.cpu_reserved, "None");
+      datum("ECS/ContainerInsights", "MemoryUtilized", dims, sums.memory_used, "Megabytes");
+      datum("ECS/ContainerInsights", "MemoryReserved", dims, sums.memory_reserved, "Megabytes");
+    };
     std::map<std::string, Sums> clusters;
     for (const EcsService* service : state.services.all()) {
       if (!service->active()) continue;
@@ -155,10 +162,7 @@ void UsageMetrics::publish(EcsProvider& ecs, std::int64_t minute_start) {
       if (!insights) continue;
       const std::vector<std::pair<std::string, std::string>> dims{{"ClusterName", service->cluster_name},
                                                                   {"ServiceName", service->name}};
-      datum("ECS/ContainerInsights", "CpuUtilized", dims, s.cpu_used, "None");
-      datum("ECS/ContainerInsights", "CpuReserved", dims, s.cpu_reserved, "None");
-      datum("ECS/ContainerInsights", "MemoryUtilized", dims, s.memory_used, "Megabytes");
-      datum("ECS/ContainerInsights", "MemoryReserved", dims, s.memory_reserved, "Megabytes");
+      resources(dims, s);
       datum("ECS/ContainerInsights", "RunningTaskCount", dims, s.running, "Count");
       datum("ECS/ContainerInsights", "PendingTaskCount", dims, s.pending, "Count");
       datum("ECS/ContainerInsights", "DesiredTaskCount", dims, s.desired, "Count");
@@ -172,10 +176,7 @@ void UsageMetrics::publish(EcsProvider& ecs, std::int64_t minute_start) {
     }
     for (const auto& [name, c] : clusters) {
       const std::vector<std::pair<std::string, std::string>> dims{{"ClusterName", name}};
-      datum("ECS/ContainerInsights", "CpuUtilized", dims, c.cpu_used, "None");
-      datum("ECS/ContainerInsights", "CpuReserved", dims, c.cpu_reserved, "None");
-      datum("ECS/ContainerInsights", "MemoryUtilized", dims, c.memory_used, "Megabytes");
-      datum("ECS/ContainerInsights", "MemoryReserved", dims, c.memory_reserved, "Megabytes");
+      resources(dims, c);
       datum("ECS/ContainerInsights", "TaskCount", dims, c.tasks, "Count");
       datum("ECS/ContainerInsights", "ServiceCount", dims, c.services, "Count");
     }
