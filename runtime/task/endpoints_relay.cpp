@@ -1,9 +1,21 @@
 #include "runtime/task/endpoints_relay.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include "runtime/labels.hpp"
 
 namespace ecslocal::runtime {
 namespace {
+
+// What ensure_once answers when the relay (or its network) is going away in another process:
+// the caller waits a moment and makes it again.
+DockerError going_away(const std::string& what) {
+  return DockerError{DockerErrorKind::not_found, 404,
+                     "the task endpoints relay " + std::string(endpoints_container) + " " + what};
+}
+
+bool being_removed(const ContainerInfo& info) { return info.status == "removing" || info.status == "dead"; }
 
 Labels shared_labels() {
   Labels out;
@@ -27,10 +39,16 @@ DockerStatus EndpointsRelay::ensure(const std::string& pause_image) {
 
 DockerStatus EndpointsRelay::ensure_locked(const std::string& pause_image) {
   // Another ecslocal's shutdown can remove the relay (or its network) while this one makes or
-  // starts it: a created relay is not yet on the network's member list. Make it again, a bounded
-  // number of times.
+  // starts it: a created relay is not yet on the network's member list, and a relay Docker is
+  // removing can be neither started nor replaced until it is gone. Make it again, a bounded number
+  // of times, waiting longer each time (at most about 1.5 s in all).
   DockerStatus last = docker_ok();
-  for (int attempt = 0; attempt < 4; ++attempt) {
+  auto pause = std::chrono::milliseconds(50);
+  for (int attempt = 0; attempt < 6; ++attempt) {
+    if (attempt > 0) {
+      std::this_thread::sleep_for(pause);
+      pause *= 2;
+    }
     last = ensure_once(pause_image);
     if (last || last.error().kind != DockerErrorKind::not_found) return last;
   }
@@ -51,6 +69,7 @@ DockerStatus EndpointsRelay::ensure_once(const std::string& pause_image) {
     }
     return docker_ok();
   }
+  if (found && being_removed(*found)) return going_away("is being removed");
   if (found) {
     // Stopped, or left on a network that went: another one takes its place.
     docker_.remove_container(found->id, RemoveOptions{true, true});
@@ -88,6 +107,10 @@ DockerStatus EndpointsRelay::start_relay(const std::string& pause_image) {
   if (started) return docker_ok();
   auto now = docker_.inspect_container(endpoints_container);  // another process's start won
   if (now && now->running) return docker_ok();
+  // Docker refuses to start a container it is removing ("marked for removal", a conflict): another
+  // process's clean-up got there first.
+  if (!now && now.error().kind == DockerErrorKind::not_found) return going_away("went as it started");
+  if (now && being_removed(*now)) return going_away("is being removed");
   return started.error();
 }
 

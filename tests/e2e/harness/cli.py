@@ -58,8 +58,15 @@ class CliResult:
         return json.loads(self.stdout)
 
     def describe(self) -> str:
-        return (f"$ aws {shlex.join(self.args)}\nexit {self.returncode}\n--- stdout\n{self.stdout}"
+        text = (f"$ aws {shlex.join(self.args)}\nexit {self.returncode}\n--- stdout\n{self.stdout}"
                 f"--- stderr (user-visible)\n{self.stderr}")
+        if self.returncode != 0 and self.responses:
+            # A failed waiter says only which acceptor matched: the last answer it saw says why
+            # (a task's stoppedReason, a service's events).
+            last = self.responses[-1]
+            body = last.body.decode("utf-8", "replace")
+            text += f"\n--- last response ({last.operation}, HTTP {last.status})\n{body[:6000]}\n"
+        return text
 
 
 def split_debug_log(stderr: str) -> tuple[list[LogRecord], str]:

@@ -48,6 +48,48 @@ TEST(EndpointsRelay, ARelayRemovedBeforeItsStartIsMadeAgain) {
   runner.shutdown(true);
 }
 
+// Another ecslocal's shutdown is force-removing the relay as this one starts it: Docker refuses
+// the start ("marked for removal", a conflict) and shows it as removing for a while before it is
+// gone. The launch waits for it to go, makes it again, and the task starts.
+TEST(EndpointsRelay, ARelayBeingRemovedElsewhereIsWaitedForAndMadeAgain) {
+  struct RemovalInProgressDocker : ScriptedDocker {
+    DockerStatus start_container(const std::string& id) override {
+      auto c = container(id);
+      if (c && c->spec.name == endpoints_container && !refused_once.exchange(true)) {
+        looks_left = 3;  // the next few looks see it removing, then it is gone
+        return DockerError{DockerErrorKind::conflict, 409, "container is marked for removal and cannot be started"};
+      }
+      return ScriptedDocker::start_container(id);
+    }
+    DockerResult<ContainerInfo> inspect_container(const std::string& id) override {
+      auto info = ScriptedDocker::inspect_container(id);
+      if (!info || info->name != endpoints_container || looks_left == 0) return info;
+      if (--looks_left == 0) {
+        ScriptedDocker::remove_container(info->id, RemoveOptions{true, true});
+        return ScriptedDocker::inspect_container(id);
+      }
+      info->status = "removing";
+      info->running = false;
+      return info;
+    }
+    std::atomic<bool> refused_once{false};
+    std::atomic<int> looks_left{0};
+  };
+  RemovalInProgressDocker docker;
+  EventLog log;
+  TaskRunner runner(docker, with_endpoints());
+  runner.set_event_sink(log.sink());
+  runner.start();
+  runner.launch(task("t1", {container("app")}));
+  ASSERT_TRUE(log.wait_container("t1", Kind::ContainerStarted, "app")) << "the launch failed";
+  EXPECT_TRUE(docker.refused_once);
+  EXPECT_EQ(docker.looks_left, 0);
+  auto relay = docker.inspect_container(endpoints_container);
+  ASSERT_TRUE(relay);
+  EXPECT_TRUE(relay->running);
+  runner.shutdown(true);
+}
+
 TEST(EndpointsRelay, TheFirstLaunchMakesTheNetworkAndTheRelayAndConnectsThePause) {
   RunnerFixture f(with_endpoints());
   f.runner.launch(task("t1", {container("app")}));
