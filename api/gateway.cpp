@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "api/ports/identity.hpp"
+#include "api/protocol/compression.hpp"
 #include "api/protocol/shape_walker.hpp"
 
 namespace ecslocal::api {
@@ -96,10 +97,25 @@ Call Gateway::decode(ApiRequest request) const {
   }
   if (!call.codec) {
     call.codec = protocol::all_codecs().front();  // JSON: the protocol of the stock error
-    call.error = AwsError("UnknownOperationException", "");
+    call.error = AwsError("UnknownOperationException",
+                          "The request names no operation: send X-Amz-Target (JSON protocols), the header "
+                          "smithy-protocol: rpc-v2-cbor (CBOR), or a form body with Action (query protocols)");
     return call;
   }
   try {
+    if (!request.content_encoding.empty() && protocol::is_gzip_encoding(request.content_encoding)) {
+      try {
+        request.body = protocol::gunzip(request.body);
+      } catch (const AwsError&) {
+        // Routed without the body all the same, so the error comes in the service's own dialect.
+        request.body.clear();
+        try {
+          call.codec->route(request, services_, call.route);
+        } catch (const AwsError&) {  // the body's own error says more
+        }
+        throw;
+      }
+    }
     call.codec->route(request, services_, call.route);
     call.input = call.codec->decode(call.route, request);
     const auto& table = call.route.service->operations();

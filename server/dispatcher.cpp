@@ -19,6 +19,7 @@ void Dispatcher::handle(HttpRequest request, Respond reply) {
   api_request.content_type = std::string(request[http::field::content_type]);
   api_request.smithy_protocol = std::string(request["smithy-protocol"]);
   api_request.query_mode = std::string(request["x-amzn-query-mode"]);
+  api_request.content_encoding = std::string(request[http::field::content_encoding]);
   const auto target = request.target();
   const auto q = target.find('?');
   api_request.path = std::string(target.substr(0, q));
@@ -39,6 +40,7 @@ void Dispatcher::handle(HttpRequest request, Respond reply) {
     auto res = make_response(version, keep_alive, r.status, r.content_type, std::move(r.body), call->request_id);
     if (!r.error_type.empty()) res.set("X-Amzn-ErrorType", r.error_type);
     if (!r.query_error.empty()) res.set("x-amzn-query-error", r.query_error);
+    if (!r.smithy_protocol.empty()) res.set("smithy-protocol", r.smithy_protocol);
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("{} {} {} {} {}us{}{}", call->request_id, r.service.empty() ? "-" : r.service,
                  r.operation.empty() ? "-" : r.operation, r.status, micros, r.error_type.empty() ? "" : " ",

@@ -55,4 +55,10 @@ const std::vector<const Codec*>& all_codecs();
 // Shared by the codecs: check `input` against the operation's input shape with the service's rules.
 void check_operation_input(const Route& route, Json& input, InputRules rules);
 
+// For query-compatible services answering JSON 1.0 or CBOR: the error's __type (its shape,
+// namespaced as Smithy names it: "com.amazonaws.cloudwatch#ResourceNotFound") and the
+// x-amzn-query-error header value ("ResourceNotFound;Sender") carrying the query code.
+std::string query_compatible_type(const Route& route, const std::string& code);
+std::string query_error_header(const AwsError& error);
+
 }  // namespace ecslocal::api::protocol

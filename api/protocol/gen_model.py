@@ -53,10 +53,31 @@ def print_inputs(model_dir, items):
     print(";".join(files + ["|"] + folders), end="")
 
 
+# Protocols AWS added to a service after the model the build reads (botocore 1.37, early 2025):
+# CloudWatch answers JSON 1.0 (query-compatible) and Smithy RPC v2 CBOR since mid-2025, and
+# current clients send those (botocore 1.39+ and the JS SDK v3 JSON 1.0; newer Go SDKs CBOR).
+# The facts are those of botocore 1.43's cloudwatch model metadata. Applied only to a model
+# without them; "protocol" stays the model's own (what Debian's CLI sends).
+LATER_PROTOCOLS = {
+    "monitoring": {"protocols": ["smithy-rpc-v2-cbor", "json", "query"],
+                   "targetPrefix": "GraniteServiceVersion20100801", "jsonVersion": "1.0",
+                   "awsQueryCompatible": {}},
+}
+
+
+def with_later_protocols(metadata):
+    later = LATER_PROTOCOLS.get(metadata.get("endpointPrefix", ""))
+    if later is None or "targetPrefix" in metadata:
+        return metadata
+    return {**later, **metadata}
+
+
 def compact(model):
-    out = {"metadata": {k: v for k, v in model["metadata"].items()
+    metadata = with_later_protocols(model["metadata"])
+    out = {"metadata": {k: v for k, v in metadata.items()
                         if k in ("apiVersion", "endpointPrefix", "jsonVersion", "protocol",
-                                 "serviceId", "signingName", "targetPrefix", "xmlNamespace")},
+                                 "serviceId", "signingName", "targetPrefix", "xmlNamespace",
+                                 "protocols", "awsQueryCompatible")},
            "operations": {}, "shapes": {}}
     for name, op in model["operations"].items():
         entry = {}
@@ -91,7 +112,7 @@ def cpp_quote(text):
 
 
 METADATA_FIELDS = ("protocol", "targetPrefix", "endpointPrefix", "signingName", "apiVersion",
-                   "xmlNamespace", "serviceId", "jsonVersion")
+                   "xmlNamespace", "serviceId", "jsonVersion", "protocols", "awsQueryCompatible")
 
 
 def main():
@@ -119,6 +140,8 @@ def main():
         lines.extend(f"    {cpp_quote(op)}," for op in ops)
         lines.append("};")
         meta = model["metadata"]
+        meta = {**meta, "protocols": ",".join(meta.get("protocols", [meta.get("protocol", "")])),
+                "awsQueryCompatible": "true" if "awsQueryCompatible" in meta else ""}
         fields = ", ".join(cpp_quote(meta.get(f, "")) for f in METADATA_FIELDS)
         table.append(f'    {{"{key}", std::string_view({ident}, sizeof({ident}) - 1), {{{fields}}}, '
                      f'{ident}_ops, {len(ops)}}},')

@@ -58,7 +58,9 @@ class JsonCodec final : public Codec {
 
   void route(const ApiRequest& request, const ServiceList& services, Route& route) const override {
     const auto dot = request.target.rfind('.');
-    if (dot == std::string::npos || dot == 0) throw AwsError("UnknownOperationException", "");
+    if (dot == std::string::npos || dot == 0)
+      throw AwsError("UnknownOperationException", "X-Amz-Target " + request.target +
+                                                       " names no operation: expected <TargetPrefix>.<Operation>");
     const std::string_view prefix(request.target.data(), dot);
     route.operation_name = request.target.substr(dot + 1);
     for (const auto& s : services) {
@@ -67,9 +69,13 @@ class JsonCodec final : public Codec {
         break;
       }
     }
-    if (!route.service) throw AwsError("UnknownOperationException", "");
+    if (!route.service)
+      throw AwsError("UnknownOperationException",
+                     "No service of ecslocal answers the X-Amz-Target prefix " + std::string(prefix));
     route.operation = route.service->model().find_operation(route.operation_name);
-    if (!route.operation) throw AwsError("UnknownOperationException", "");
+    if (!route.operation)
+      throw AwsError("UnknownOperationException", std::string(route.service->name()) + " has no operation " +
+                                                       route.operation_name);
   }
 
   Json decode(const Route& route, const ApiRequest& request) const override {
@@ -101,7 +107,13 @@ class JsonCodec final : public Codec {
     out.status = error.http_status;
     out.content_type = content_type_of(route);
     out.error_type = error.code;
-    const std::string type = is_coral_error(error.code) ? std::string(kCoral) + error.code : error.code;
+    std::string type = is_coral_error(error.code) ? std::string(kCoral) + error.code : error.code;
+    if (route.service && route.service->model().query_compatible && !is_coral_error(error.code)) {
+      // A service that also speaks query (CloudWatch): __type names the error's shape, and the
+      // query code (which clients keep using) travels in x-amzn-query-error.
+      type = query_compatible_type(route, error.code);
+      out.query_error = query_error_header(error);
+    }
     out.body = Json{{"__type", type}, {"message", error.what()}}.dump(-1, ' ', false, Json::error_handler_t::replace);
   }
 };

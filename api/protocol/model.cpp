@@ -30,6 +30,23 @@ std::string string_or(const json& j, const char* key) {
 
 }  // namespace
 
+const Shape* ServiceModel::find_error_shape(std::string_view code) const {
+  // The shape named as the code wins (CloudWatch's ResourceNotFound over DashboardNotFoundError,
+  // which shares its code); otherwise the first by name, so the answer never depends on hashing.
+  if (const Shape* named = find_shape(code); named && named->exception && (named->error_code.empty() || named->error_code == code))
+    return named;
+  const Shape* found = nullptr;
+  for (const auto& [name, shape] : tables().shapes)
+    if (shape->exception && shape->error_code == code && (!found || name < found->name)) found = shape.get();
+  return found;
+}
+
+bool ServiceModel::speaks(std::string_view wire_protocol) const {
+  for (const auto& p : protocols)
+    if (p == wire_protocol) return true;
+  return false;
+}
+
 const MemberRef* Shape::find_member(std::string_view member_name) const {
   auto it = member_index.find(std::string(member_name));
   return it == member_index.end() ? nullptr : &members[it->second];
@@ -48,6 +65,11 @@ void ServiceModel::parse_document(std::string_view compact_json, bool metadata_t
     xml_namespace = string_or(meta, "xmlNamespace");
     service_id = string_or(meta, "serviceId");
     json_version = string_or(meta, "jsonVersion");
+    protocols.clear();
+    if (auto it = meta.find("protocols"); it != meta.end() && it->is_array())
+      for (const auto& p : *it) protocols.push_back(p.get<std::string>());
+    if (protocols.empty() && !protocol.empty()) protocols.push_back(protocol);
+    query_compatible = meta.contains("awsQueryCompatible");
   }
   auto& shapes = tables_.shapes;
   auto shape_named = [&](const std::string& name) -> const Shape* {
@@ -132,6 +154,13 @@ std::unique_ptr<ServiceModel> ServiceModel::from_source(const ModelSource& sourc
   model->xml_namespace = meta.xml_namespace;
   model->service_id = meta.service_id;
   model->json_version = meta.json_version;
+  for (std::string_view rest = meta.protocols; !rest.empty();) {
+    auto comma = rest.find(',');
+    model->protocols.emplace_back(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+  }
+  if (model->protocols.empty() && !model->protocol.empty()) model->protocols.push_back(model->protocol);
+  model->query_compatible = meta.query_compatible == "true";
   model->source_ = source.json;
   model->operation_names_ = source.operations;
   model->operation_count_ = source.operation_count;

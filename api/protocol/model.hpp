@@ -78,10 +78,16 @@ class ServiceModel {
 
   const Operation* find_operation(std::string_view name) const;
   const Shape* find_shape(std::string_view name) const;
+  // The exception shape a query error code names (its "error": {"code"}, else its own name).
+  const Shape* find_error_shape(std::string_view code) const;
   const std::map<std::string, Operation>& operations() const;
 
   std::string protocol, target_prefix, endpoint_prefix, signing_name, api_version, xml_namespace, service_id;
   std::string json_version;  // "1.0" or "1.1" for JSON protocols
+  std::vector<std::string> protocols;  // every protocol the service answers ("query", "json", ...)
+  bool query_compatible = false;       // awsQueryCompatible: JSON errors carry x-amzn-query-error
+
+  bool speaks(std::string_view wire_protocol) const;
 
  private:
   struct Tables {

@@ -10,6 +10,8 @@ namespace ecslocal::api::protocol {
 struct ModelMetadata {
   std::string_view protocol, target_prefix, endpoint_prefix, signing_name, api_version, xml_namespace,
       service_id, json_version;
+  std::string_view protocols;          // every protocol the service answers, comma-separated
+  std::string_view query_compatible;   // "true": awsQueryCompatible (errors carry x-amzn-query-error)
 };
 
 struct ModelSource {

@@ -13,6 +13,7 @@ struct ApiRequest {
   std::string content_type;
   std::string smithy_protocol;  // smithy-protocol header (rpc-v2-cbor)
   std::string query_mode;       // x-amzn-query-mode header (JSON 1.0 services compatible with query)
+  std::string content_encoding; // "gzip": the body is compressed (api/protocol/compression.hpp)
   std::string body;
   std::string signing_service;  // SigV4 credential scope, may be empty
   std::string region;           // SigV4 credential scope, may be empty
@@ -26,6 +27,7 @@ struct ApiResponse {
   std::string body;
   std::string error_type;   // empty on success; sent as X-Amzn-ErrorType too
   std::string query_error;  // x-amzn-query-error ("Code;Sender") for query-compatible services
+  std::string smithy_protocol;  // smithy-protocol header of a CBOR reply ("rpc-v2-cbor")
   std::string service;      // for the access log
   std::string operation;
 };

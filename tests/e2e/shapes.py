@@ -37,6 +37,12 @@ PROTOCOL_ERRORS = frozenset({
     "NotImplementedException",  # ecslocal: an operation of the model it does not implement yet
 })
 
+# Protocols AWS added to a service after the model the build reads (the same facts as
+# LATER_PROTOCOLS in api/protocol/gen_model.py, from botocore 1.43's cloudwatch metadata).
+LATER_PROTOCOLS = {
+    "monitoring": {"jsonVersion": "1.0", "targetPrefix": "GraniteServiceVersion20100801", "awsQueryCompatible": {}},
+}
+
 _INT_LIMITS = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 _REQUEST_ID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
@@ -234,17 +240,60 @@ def error_problems(model: botocore.model.ServiceModel, operation: str | None, st
     return problems
 
 
+def json_metadata(model: botocore.model.ServiceModel) -> dict[str, Any]:
+    """The model's JSON-protocol metadata, with what AWS added later for services like CloudWatch."""
+    later = LATER_PROTOCOLS.get(model.metadata.get("endpointPrefix", ""), {})
+    return {**later, **model.metadata} if "targetPrefix" not in model.metadata else dict(model.metadata)
+
+
+def query_compatible_problems(model: botocore.model.ServiceModel, status: int, headers: Mapping[str, str],
+                              decoded: Any) -> list[str]:
+    """A query-compatible service's JSON error: __type names an exception shape of the model, the
+    HTTP status is that shape's, and x-amzn-query-error carries its query code and fault side."""
+    code = error_code(decoded) if isinstance(decoded, dict) else ""
+    if code in PROTOCOL_ERRORS:
+        return []
+    if code not in model.shape_names or not model.shape_for(code).metadata.get("exception"):
+        return [f"__type {code!r} is no exception shape of {model.service_name}"]
+    error = model.shape_for(code).metadata.get("error", {})
+    problems = []
+    if status != error.get("httpStatusCode", 400):
+        problems.append(f"{code} came with HTTP {status}, the model says {error.get('httpStatusCode', 400)}")
+    side = "Sender" if error.get("senderFault") else "Receiver"
+    expected = f"{error.get('code', code)};{side}"
+    if _header(headers, "x-amzn-query-error") != expected:
+        problems.append(f"x-amzn-query-error is {_header(headers, 'x-amzn-query-error')!r}, expected {expected!r}")
+    return problems
+
+
 def validate_response(operation: str | None, status: int, headers: Mapping[str, str], body: bytes | str,
-                      service: str = "ecs") -> Any:
+                      service: str = "ecs", protocol: str | None = None) -> Any:
     """Raise ShapeError unless the response is one AWS could send; return the decoded body.
 
-    `operation` may be None for requests that named no valid operation (raw HTTP tests)."""
+    `operation` may be None for requests that named no valid operation (raw HTTP tests).
+    `protocol` "json": the reply to a JSON request of a service whose model is query (CloudWatch)."""
     model = service_model(service)
     problems = []
     request_id = _header(headers, "x-amzn-RequestId")
     if not request_id or not _REQUEST_ID.match(request_id):
         problems.append(f"x-amzn-RequestId header missing or not a UUID: {request_id!r}")
     content_type = _header(headers, "Content-Type")
+    if protocol == "json" and model.metadata.get("protocol") == "query":
+        meta = json_metadata(model)
+        expected_type = f"application/x-amz-json-{meta['jsonVersion']}"
+        if content_type != expected_type:
+            problems.append(f"Content-Type is {content_type!r}, expected {expected_type}")
+        decoded = decode_body(body)
+        if 200 <= status < 300:
+            problems += output_problems(model.operation_model(operation).output_shape, decoded)
+        else:
+            problems += [p for p in error_problems(model, operation, status, decoded) if " came with HTTP " not in p]
+            if "awsQueryCompatible" in meta:
+                problems += query_compatible_problems(model, status, headers, decoded)
+        if problems:
+            raise ShapeError(f"{service}:{operation} HTTP {status} JSON response breaks the model:\n  "
+                             + "\n  ".join(problems) + f"\nbody: {_clip(body)}")
+        return decoded
     if model.metadata.get("protocol") in ("query", "ec2"):
         if content_type != xml_shapes.XML_CONTENT_TYPE:
             problems.append(f"Content-Type is {content_type!r}, expected {xml_shapes.XML_CONTENT_TYPE}")

@@ -7,14 +7,14 @@ and the errors AWS answers."""
 from __future__ import annotations
 
 import json
-import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import botocore.exceptions
 import pytest
 
 from harness import boto
 from harness.cli import ok
+from harness.clock import advance, clock, stamp, to_next_minute
 from harness.expect import cli_error, client_error
 
 
@@ -26,33 +26,6 @@ def server_args() -> tuple[str, ...]:
 @pytest.fixture
 def cloudwatch(server, client_env):
     return boto.make_client(server.endpoint, service="cloudwatch")
-
-
-def clock(server) -> datetime:
-    with urllib.request.urlopen(server.endpoint + "/_ecslocal/clock", timeout=5) as reply:
-        view = json.loads(reply.read())
-    assert view["mode"] == "manual", view
-    return datetime.fromtimestamp(view["now"], tz=timezone.utc)
-
-
-def advance(server, seconds: float) -> datetime:
-    req = urllib.request.Request(server.endpoint + "/_ecslocal/clock/advance",
-                                 data=json.dumps({"seconds": seconds}).encode(), method="POST",
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as reply:
-        return datetime.fromtimestamp(json.loads(reply.read())["now"], tz=timezone.utc)
-
-
-def to_next_minute(server) -> datetime:
-    """Moves the clock to 10 s past the next minute boundary; returns that minute's start."""
-    now = clock(server)
-    start = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    advance(server, (start - now).total_seconds() + 10)
-    return start
-
-
-def stamp(t: datetime) -> str:
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def test_metrics_in_and_out_with_the_cli_and_boto3(aws, cloudwatch, server):

@@ -81,12 +81,11 @@ def test_boto3_not_implemented(ecs):
 
 # --- raw HTTP --------------------------------------------------------------------------------
 
-def expect_raw_error(reply, operation, code, status=400, needs_message=True):
+def expect_raw_error(reply, operation, code, status=400):
     decoded = shapes.validate_response(operation, reply.status, reply.headers, reply.body)
     assert reply.status == status
     assert shapes.error_code(decoded) == code, decoded
-    if needs_message:
-        assert decoded["message"], decoded
+    assert decoded["message"], decoded
     return decoded
 
 
@@ -100,22 +99,26 @@ def test_raw_json_that_is_not_an_object(raw):
     expect_raw_error(reply, "DescribeClusters", "SerializationException")
 
 
-# AWS itself sends UnknownOperationException without any message text, so none is required here.
+# AWS itself sends UnknownOperationException without any message text; ecslocal says what it
+# could not find.
 
 def test_raw_unknown_operation(raw):
     reply = raw("{}", target=ecs_target("LaunchRockets"))
-    decoded = expect_raw_error(reply, None, "UnknownOperationException", needs_message=False)
+    decoded = expect_raw_error(reply, None, "UnknownOperationException")
     assert decoded["__type"].endswith("#UnknownOperationException") or decoded["__type"] == "UnknownOperationException"
+    assert decoded["message"] == "ecs has no operation LaunchRockets"
 
 
 def test_raw_unknown_target_prefix(raw):
     reply = raw("{}", target="AmazonNoSuchService20990101.DescribeClusters")
-    expect_raw_error(reply, None, "UnknownOperationException", needs_message=False)
+    decoded = expect_raw_error(reply, None, "UnknownOperationException")
+    assert decoded["message"] == "No service of ecslocal answers the X-Amz-Target prefix AmazonNoSuchService20990101"
 
 
 def test_raw_missing_target(raw):
     reply = raw("{}")
-    expect_raw_error(reply, None, "UnknownOperationException", needs_message=False)
+    decoded = expect_raw_error(reply, None, "UnknownOperationException")
+    assert decoded["message"].startswith("The request names no operation: send X-Amz-Target"), decoded
 
 
 @pytest.mark.parametrize("operation, body", [

@@ -31,17 +31,19 @@ def fake_authorization(access_key: str, region: str = "us-east-1", service: str 
 
 
 def post(endpoint: str, body: bytes | str | dict, target: str | None = None,
-         content_type: str = "application/x-amz-json-1.1", access_key: str | None = None) -> RawReply:
+         content_type: str = "application/x-amz-json-1.1", access_key: str | None = None,
+         headers: dict[str, str] | None = None, path: str = "/") -> RawReply:
+    """`headers`: more request headers (x-amzn-query-mode, Content-Encoding, smithy-protocol)."""
     if isinstance(body, dict):
         body = json.dumps(body)
     if isinstance(body, str):
         body = body.encode()
-    headers = {"Content-Type": content_type, "X-Amz-Date": "20240101T000000Z"}
+    sent = {"Content-Type": content_type, "X-Amz-Date": "20240101T000000Z", **(headers or {})}
     if target is not None:
-        headers["X-Amz-Target"] = target
+        sent["X-Amz-Target"] = target
     if access_key is not None:
-        headers["Authorization"] = fake_authorization(access_key)
-    request = urllib.request.Request(endpoint + "/", data=body, headers=headers, method="POST")
+        sent["Authorization"] = fake_authorization(access_key)
+    request = urllib.request.Request(endpoint + path, data=body, headers=sent, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=10) as r:
             return RawReply(r.status, dict(r.headers.items()), r.read())

@@ -79,10 +79,13 @@ TEST_F(GatewayTest, UnknownTargetsAndOperationsAreCoralErrors) {
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.body["__type"], "com.amazon.coral.service#UnknownOperationException");
   EXPECT_EQ(r.error_type, "UnknownOperationException");
+  EXPECT_EQ(r.body["message"], "No service of ecslocal answers the X-Amz-Target prefix NoSuchService_2020");
   r = send("AmazonEC2ContainerServiceV20141113.NoSuchOperation", "{}");
   EXPECT_EQ(r.body["__type"], "com.amazon.coral.service#UnknownOperationException");
+  EXPECT_EQ(r.body["message"], "ecs has no operation NoSuchOperation");
   r = send("garbage", "{}");
   EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body["message"], "X-Amz-Target garbage names no operation: expected <TargetPrefix>.<Operation>");
 }
 
 TEST_F(GatewayTest, MalformedJsonIsASerializationException) {
