@@ -96,7 +96,7 @@ Call Gateway::decode(ApiRequest request) const {
     }
   }
   if (!call.codec) {
-    call.codec = protocol::all_codecs().front();  // JSON: the protocol of the stock error
+    call.codec = &protocol::json_codec();  // JSON: the protocol of the stock error
     call.error = AwsError("UnknownOperationException",
                           "The request names no operation: send X-Amz-Target (JSON protocols), the header "
                           "smithy-protocol: rpc-v2-cbor (CBOR), or a form body with Action (query protocols)");

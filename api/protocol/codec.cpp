@@ -4,11 +4,12 @@
 
 namespace ecslocal::api::protocol {
 
-const Codec& json_codec();
+const Codec& cbor_codec();
 const Codec& query_codec();
 
 const std::vector<const Codec*>& all_codecs() {
-  static const std::vector<const Codec*> codecs{&json_codec(), &query_codec()};
+  // CBOR first: its requests are recognized by their smithy-protocol header alone.
+  static const std::vector<const Codec*> codecs{&cbor_codec(), &json_codec(), &query_codec()};
   return codecs;
 }
 

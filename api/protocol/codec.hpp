@@ -6,6 +6,8 @@
 //   JSON 1.1 / 1.0: X-Amz-Target "<targetPrefix>.<Operation>", JSON body, JSON reply, errors
 //                   {"__type", "message"} (api/protocol/json_codec.cpp)
 //   query / ec2:    form body or GET ?Action=..., XML reply (api/protocol/query_codec.cpp)
+//   RPC v2 CBOR:    smithy-protocol: rpc-v2-cbor, POST /service/<S>/operation/<Op>, CBOR body and
+//                   reply (api/protocol/cbor_codec.cpp)
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,11 +53,13 @@ class Codec {
 
 // The codecs ecslocal speaks, in the order the gateway asks them.
 const std::vector<const Codec*>& all_codecs();
+// The JSON codec: what answers a request no codec recognizes.
+const Codec& json_codec();
 
 // Shared by the codecs: check `input` against the operation's input shape with the service's rules.
 void check_operation_input(const Route& route, Json& input, InputRules rules);
 
-// For query-compatible services answering JSON 1.0 or CBOR: the error's __type (its shape,
+// For services answering JSON 1.0 or CBOR besides query: the error's __type (its shape,
 // namespaced as Smithy names it: "com.amazonaws.cloudwatch#ResourceNotFound") and the
 // x-amzn-query-error header value ("ResourceNotFound;Sender") carrying the query code.
 std::string query_compatible_type(const Route& route, const std::string& code);

@@ -69,7 +69,7 @@ def with_later_protocols(metadata):
     later = LATER_PROTOCOLS.get(metadata.get("endpointPrefix", ""))
     if later is None or "targetPrefix" in metadata:
         return metadata
-    return {**later, **metadata}
+    return {**later, **metadata, "protocols": later["protocols"]}  # the later list includes the model's own
 
 
 def compact(model):

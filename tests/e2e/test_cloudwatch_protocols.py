@@ -9,7 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import urllib.parse
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 import pytest
 
@@ -172,3 +172,69 @@ def test_gzip_bodies_as_current_clients_compress_them(server, cloudwatch):
                                      service="cloudwatch", protocol="json")
     assert (broken.status, shapes.error_code(error)) == (400, "SerializationException"), error
     assert error["message"] == "The request body (Content-Encoding: gzip) is not valid gzip"
+
+
+def cbor_call(server, operation: str, document: dict | None) -> tuple[int, dict, raw_http.RawReply]:
+    """One Smithy RPC v2 CBOR request (what newer Go and Java SDKs send); the reply checked."""
+    import cbor2  # Debian's python3-cbor2
+
+    body = b"" if document is None else cbor2.dumps(document, datetime_as_timestamp=True, timezone=timezone.utc)
+    reply = raw_http.post(server.endpoint, body, content_type="application/cbor",
+                          path=f"/service/{TARGET}/operation/{operation}",
+                          headers={"smithy-protocol": "rpc-v2-cbor", "Accept": "application/cbor"})
+    decoded = shapes.validate_cbor_response(operation, reply.status, reply.headers, reply.body, service="cloudwatch")
+    return reply.status, decoded, reply
+
+
+def test_cbor_metrics_alarms_and_errors(server):
+    minute = to_next_minute(server)
+    status, out, _ = cbor_call(server, "PutMetricData", {"Namespace": "Cbor", "MetricData": [
+        {"MetricName": "Hits", "Dimensions": [{"Name": "Page", "Value": "home"}],
+         "Timestamp": minute + timedelta(seconds=5), "Value": 2.5, "Unit": "Count"},
+        {"MetricName": "Hits", "Dimensions": [{"Name": "Page", "Value": "home"}],
+         "Timestamp": minute + timedelta(seconds=40), "Values": [1.0, 4.0], "Counts": [2.0, 1.0], "Unit": "Count"}]})
+    assert (status, out) == (200, {})
+
+    status, stats, _ = cbor_call(server, "GetMetricStatistics", {
+        "Namespace": "Cbor", "MetricName": "Hits", "Dimensions": [{"Name": "Page", "Value": "home"}],
+        "StartTime": minute, "EndTime": minute + timedelta(minutes=1), "Period": 60,
+        "Statistics": ["Sum", "SampleCount", "Maximum"]})
+    assert status == 200
+    assert [(p["Timestamp"], p["Sum"], p["SampleCount"], p["Maximum"]) for p in stats["Datapoints"]] == [
+        (minute.timestamp(), 8.5, 4.0, 4.0)], stats
+
+    status, data, _ = cbor_call(server, "GetMetricData", {
+        "StartTime": minute - timedelta(minutes=1), "EndTime": minute + timedelta(minutes=2),
+        "MetricDataQueries": [{"Id": "hits", "ReturnData": True, "MetricStat": {
+            "Metric": {"Namespace": "Cbor", "MetricName": "Hits", "Dimensions": [{"Name": "Page", "Value": "home"}]},
+            "Period": 60, "Stat": "Sum"}}]})
+    [result] = data["MetricDataResults"]
+    assert (result["Values"], result["Timestamps"]) == ([8.5], [minute.timestamp()]), result
+
+    status, listed, _ = cbor_call(server, "ListMetrics", None)  # no input: an empty body
+    assert {m["MetricName"] for m in listed["Metrics"]} >= {"Hits"}, listed
+
+    status, out, _ = cbor_call(server, "PutMetricAlarm", {
+        "AlarmName": "cbor-high", "Namespace": "Cbor", "MetricName": "Hits", "Statistic": "Sum", "Period": 60,
+        "EvaluationPeriods": 1, "Threshold": 100.0, "ComparisonOperator": "GreaterThanThreshold"})
+    assert (status, out) == (200, {})
+    status, described, _ = cbor_call(server, "DescribeAlarms", {"AlarmNamePrefix": "cbor-"})
+    [alarm] = described["MetricAlarms"]
+    assert (alarm["AlarmName"], alarm["Threshold"], alarm["StateValue"]) == ("cbor-high", 100.0, "INSUFFICIENT_DATA")
+
+    status, error, reply = cbor_call(server, "DeleteAlarms", {"AlarmNames": "cbor-high"})  # a string for a list
+    assert status == 400 and error["message"], error
+    status, error, reply = cbor_call(server, "SetAlarmState", {"AlarmName": "nope", "StateValue": "OK",
+                                                              "StateReason": "x"})
+    assert (status, error["__type"]) == (404, "com.amazonaws.cloudwatch#ResourceNotFound"), error
+    assert reply.header("x-amzn-query-error") == "ResourceNotFound;Sender"
+
+    bad = raw_http.post(server.endpoint, b"\xbf\x61", content_type="application/cbor",
+                        path=f"/service/{TARGET}/operation/ListMetrics", headers={"smithy-protocol": "rpc-v2-cbor"})
+    error = shapes.validate_cbor_response("ListMetrics", bad.status, bad.headers, bad.body, service="cloudwatch")
+    assert (bad.status, shapes.error_code(error)) == (400, "SerializationException"), error
+    lost = raw_http.post(server.endpoint, b"", content_type="application/cbor",
+                         path="/service/NoSuchService/operation/ListMetrics", headers={"smithy-protocol": "rpc-v2-cbor"})
+    error = shapes.validate_cbor_response("ListMetrics", lost.status, lost.headers, lost.body, service="cloudwatch")
+    assert shapes.error_code(error) == "UnknownOperationException", error
+    assert error["message"] == "No service of ecslocal answers Smithy RPC v2 CBOR as NoSuchService"
