@@ -4,6 +4,7 @@
 #include <set>
 
 #include "api/cloudwatch/errors.hpp"
+#include "api/cloudwatch/metric_queries.hpp"
 #include "api/cloudwatch/provider.hpp"
 #include "api/common/json_read.hpp"
 #include "api/common/pagination.hpp"
@@ -36,7 +37,6 @@ namespace {
 
 const std::set<std::string> kOperators{"GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold",
                                        "LessThanOrEqualToThreshold"};
-const std::set<std::string> kStatistics{"SampleCount", "Average", "Sum", "Minimum", "Maximum"};
 
 void check_alarm(const Json& in) {
   const auto name = string_or_empty(in, "AlarmName");
@@ -67,20 +67,21 @@ void check_alarm(const Json& in) {
         throw InvalidParameterCombinationException(std::string("The parameter ") + f +
                                                    " must not be specified together with Metrics.");
     const auto& metrics = in["Metrics"];
+    QuerySet queries(metrics, "Metrics");  // ids, periods, statistics and expressions as GetMetricData checks them
+    std::string returned_id;
     int returned = 0;
-    for (const auto& q : metrics) {
-      if (q.contains("Expression"))
-        throw AwsError("NotImplementedException",
-                       "ecslocal does not evaluate metric math alarms yet (expression " + q["Expression"].dump() +
-                           "); an alarm on one MetricStat query works.", 501, false);
-      if (q.value("ReturnData", true)) ++returned;
-    }
-    if (returned != 1 || metrics.size() != 1)
+    for (const auto& q : metrics)
+      if (q.value("ReturnData", true)) {
+        ++returned;
+        returned_id = string_or_empty(q, "Id");
+      }
+    if (returned != 1)
       throw InvalidParameterValueException("Metrics list must contain exactly one metric with ReturnData set to true.");
-    period = metrics[0].value("MetricStat", Json::object()).value("Period", 0LL);
-    const auto stat = metrics[0].value("MetricStat", Json::object()).value("Stat", "");
-    if (!kStatistics.count(stat) && !is_percentile(stat))
-      throw InvalidParameterValueException("The value " + stat + " for parameter Metrics.member.1.MetricStat.Stat is invalid.");
+    period = queries.period(returned_id);
+    // Evaluated once over nothing: an expression ecslocal cannot evaluate is refused now, not at
+    // every period end.
+    queries.measure(nullptr, 0, static_cast<double>(period));
+    queries.value_of(returned_id);
   } else {
     if (string_or_empty(in, "MetricName").empty())
       throw MissingRequiredParameterException("The parameter MetricName is required.");

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <ctime>
 
+#include "api/cloudwatch/metric_queries.hpp"
 #include "api/cloudwatch/provider.hpp"
 #include "api/common/json_read.hpp"
 #include "api/ports/timers.hpp"
@@ -21,18 +22,28 @@ struct Query {
   std::string name_space, name, statistic, unit;
   Json dimensions;
   std::int64_t period = 60;
+  std::string expression_id;  // a metric math alarm: the Metrics query whose result is alarmed on
 };
 
 Query alarm_query(const Json& c) {
   if (c.contains("Metrics") && !c["Metrics"].empty()) {
-    const auto& stat = c["Metrics"][0].value("MetricStat", Json::object());
+    const Json* returned = &c["Metrics"][0];
+    for (const auto& q : c["Metrics"])
+      if (q.value("ReturnData", true)) returned = &q;
+    if (returned->contains("Expression")) {
+      Query math;
+      math.expression_id = string_or_empty(*returned, "Id");
+      math.period = QuerySet(c["Metrics"], "Metrics").period(math.expression_id);
+      return math;
+    }
+    const auto& stat = returned->value("MetricStat", Json::object());
     const auto& metric = stat.value("Metric", Json::object());
     return {string_or_empty(metric, "Namespace"), string_or_empty(metric, "MetricName"), string_or_empty(stat, "Stat"),
-            string_or_empty(stat, "Unit"), metric.value("Dimensions", Json::array()), stat.value("Period", 60LL)};
+            string_or_empty(stat, "Unit"), metric.value("Dimensions", Json::array()), stat.value("Period", 60LL), {}};
   }
   return {string_or_empty(c, "Namespace"), string_or_empty(c, "MetricName"),
           c.contains("ExtendedStatistic") ? c["ExtendedStatistic"].get<std::string>() : string_or_empty(c, "Statistic"),
-          string_or_empty(c, "Unit"), c.value("Dimensions", Json::array()), c.value("Period", 60LL)};
+          string_or_empty(c, "Unit"), c.value("Dimensions", Json::array()), c.value("Period", 60LL), {}};
 }
 
 bool breaches(const std::string& op, double value, double threshold) {
@@ -123,13 +134,28 @@ void CloudWatchProvider::evaluate(const std::string& account, const std::string&
   // The evaluation range, newest first; a slot without data is missing.
   std::vector<std::optional<Point>> slots;
   auto series = state->metrics.find(MetricId{q.name_space, q.name, read_dimensions(q.dimensions)});
+  std::map<std::int64_t, double> computed;  // a metric math alarm's expression, over the range
+  if (!q.expression_id.empty()) {
+    QuerySet queries(c["Metrics"], "Metrics");
+    queries.measure(state, static_cast<double>(boundary - static_cast<std::int64_t>(range) * q.period),
+                    static_cast<double>(boundary));
+    try {
+      auto value = queries.value_of(q.expression_id);
+      if (!value.series.empty()) computed = std::move(value.series[0].points);
+    } catch (const AwsError&) {  // checked at PutMetricAlarm: nothing to evaluate is missing data
+    }
+  }
   for (size_t i = 0; i < range; ++i) {
     const std::int64_t start = boundary - static_cast<std::int64_t>(i + 1) * q.period;
     std::optional<Point> slot;
-    if (series != state->metrics.end())
+    if (!q.expression_id.empty()) {
+      if (auto it = computed.find(start); it != computed.end())
+        slot = Point{static_cast<double>(start), it->second, breaches(op, it->second, threshold)};
+    } else if (series != state->metrics.end()) {
       if (auto v = period_value(series->second, start, q.period, q.unit))
         if (auto value = statistic(v->bucket, q.statistic))
           slot = Point{static_cast<double>(start), *value, breaches(op, *value, threshold)};
+    }
     slots.push_back(slot);
   }
   std::vector<Point> present;
@@ -193,8 +219,9 @@ void CloudWatchProvider::evaluate(const std::string& account, const std::string&
   for (const auto& p : evaluated) points.push_back({{"timestamp", iso_time(p.start)}, {"value", p.value}});
   Json data{{"version", "1.0"}, {"queryDate", iso_time(now)},
             {"startDate", iso_time(static_cast<double>(boundary - static_cast<std::int64_t>(range) * q.period))},
-            {"statistic", q.statistic}, {"period", q.period}, {"recentDatapoints", std::move(recent)},
+            {"period", q.period}, {"recentDatapoints", std::move(recent)},
             {"threshold", threshold}, {"evaluatedDatapoints", std::move(points)}};
+  if (!q.statistic.empty()) data["statistic"] = q.statistic;  // none for a metric math alarm
   if (!q.unit.empty()) data["unit"] = q.unit;
   std::vector<std::pair<double, double>> datapoints;
   for (const auto& p : evaluated) datapoints.emplace_back(p.start, p.value);

@@ -1,9 +1,10 @@
-// PutMetricData, GetMetricStatistics, GetMetricData (MetricStat queries), ListMetrics (spec §6.2).
+// PutMetricData, GetMetricStatistics, GetMetricData (MetricStat queries and metric math), ListMetrics (spec §6.2).
 #include <algorithm>
 #include <cmath>
 #include <set>
 
 #include "api/cloudwatch/errors.hpp"
+#include "api/cloudwatch/metric_queries.hpp"
 #include "api/cloudwatch/provider.hpp"
 #include "api/common/json_read.hpp"
 #include "api/common/pagination.hpp"
@@ -13,8 +14,6 @@ namespace ecslocal::api::cloudwatch {
 
 using namespace json_read;
 namespace {
-
-const std::set<std::string> kStatistics{"SampleCount", "Average", "Sum", "Minimum", "Maximum"};
 
 std::string member(const std::string& list, size_t index, const std::string& field) {
   return list + ".member." + std::to_string(index + 1) + "." + field;
@@ -113,21 +112,6 @@ Json put_metric_data(CloudWatchProvider& p, const RequestContext& ctx, Json& in)
   return Json::object();
 }
 
-std::int64_t check_period(const Json& in, const std::string& where) {
-  const auto period = optional_long(in, "Period");
-  if (!period) throw MissingRequiredParameterException("The parameter " + where + " is required.");
-  if (*period <= 0 || (*period >= 60 ? *period % 60 != 0 : !(*period == 1 || *period == 5 || *period == 10 || *period == 30)))
-    throw InvalidParameterValueException("The parameter " + where +
-                                         " must be 1, 5, 10, 30, or any multiple of 60.");
-  return *period;
-}
-
-const Series* find_series(const CloudWatchState& state, const std::string& ns, const std::string& name,
-                          const Json& dimensions) {
-  auto it = state.metrics.find(MetricId{ns, name, read_dimensions(dimensions)});
-  return it == state.metrics.end() ? nullptr : &it->second;
-}
-
 std::pair<double, double> time_range(const Json& in) {
   if (!in.contains("StartTime")) throw MissingRequiredParameterException("The parameter StartTime is required.");
   if (!in.contains("EndTime")) throw MissingRequiredParameterException("The parameter EndTime is required.");
@@ -135,14 +119,6 @@ std::pair<double, double> time_range(const Json& in) {
   if (start >= end)
     throw InvalidParameterValueException("The parameter StartTime must be less than the parameter EndTime.");
   return {start, end};
-}
-
-// Period starts aligned to the period (from the epoch), those that begin in [start, end).
-std::vector<std::int64_t> period_starts(double start, double end, std::int64_t period) {
-  std::vector<std::int64_t> out;
-  auto first = static_cast<std::int64_t>(std::ceil(start / static_cast<double>(period))) * period;
-  for (auto t = first; static_cast<double>(t) < end; t += period) out.push_back(t);
-  return out;
 }
 
 Json get_metric_statistics(CloudWatchProvider& p, const RequestContext& ctx, Json& in) {
@@ -195,51 +171,23 @@ Json get_metric_data(CloudWatchProvider& p, const RequestContext& ctx, Json& in)
   if (queries.size() > 500)
     throw InvalidParameterValueException("The collection MetricDataQueries must not have a size greater than 500.");
   const bool descending = in.value("ScanBy", "TimestampDescending") != "TimestampAscending";
-  const CloudWatchState* state = p.store().find(ctx.account_id, ctx.region);
-  std::set<std::string> ids;
+  QuerySet set(queries, "MetricDataQueries");
+  set.measure(p.store().find(ctx.account_id, ctx.region), start, end);
   Json results = Json::array();
-  for (size_t i = 0; i < queries.size(); ++i) {
-    const auto& q = queries[i];
-    const auto id = string_or_empty(q, "Id");
-    if (id.empty() || !std::islower(static_cast<unsigned char>(id[0])) ||
-        !std::all_of(id.begin(), id.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }))
-      throw InvalidParameterValueException("The value " + id + " for parameter MetricDataQueries.member." +
-                                           std::to_string(i + 1) + ".Id is invalid: it must start with a lowercase "
-                                           "letter and contain only letters, numbers and underscores.");
-    if (!ids.insert(id).second)
-      throw InvalidParameterValueException("The value " + id + " for parameter MetricDataQueries.member." +
-                                           std::to_string(i + 1) + ".Id is not unique.");
-    if (q.contains("Expression"))
-      throw AwsError("NotImplementedException", "ecslocal does not evaluate metric math expressions yet (query " + id + ": " +
-                     q["Expression"].get<std::string>() + "); use MetricStat queries.", 501, false);
-    if (!q.contains("MetricStat"))
-      throw InvalidParameterCombinationException("MetricDataQueries.member." + std::to_string(i + 1) +
-                                                 " must specify either Expression or MetricStat.");
-    const auto& stat = q["MetricStat"];
-    const auto period = check_period(stat, "MetricDataQueries.member." + std::to_string(i + 1) + ".MetricStat.Period");
-    const auto stat_name = string_or_empty(stat, "Stat");
-    if (!kStatistics.count(stat_name) && !is_percentile(stat_name))
-      throw InvalidParameterValueException("The value " + stat_name + " for parameter MetricDataQueries.member." +
-                                           std::to_string(i + 1) + ".MetricStat.Stat is invalid.");
+  for (size_t i = 0; i < set.size(); ++i) {
+    const auto& q = set.query(i);
     if (!q.value("ReturnData", true)) continue;
-    const auto& metric = stat.value("Metric", Json::object());
-    const Series* series = state ? find_series(*state, string_or_empty(metric, "Namespace"),
-                                               string_or_empty(metric, "MetricName"),
-                                               metric.value("Dimensions", Json::array()))
-                                 : nullptr;
-    Json stamps = Json::array(), values = Json::array();
-    if (series) {
-      auto starts = period_starts(start, end, period);
-      if (descending) std::reverse(starts.begin(), starts.end());
-      for (auto t : starts)
-        if (auto v = period_value(*series, t, period, stat.value("Unit", "")))
-          if (auto value = statistic(v->bucket, stat_name)) {
-            stamps.push_back(static_cast<double>(t));
-            values.push_back(*value);
-          }
+    for (const auto& series : set.value_of(q["Id"].get<std::string>()).series) {
+      Json stamps = Json::array(), values = Json::array();
+      auto add = [&](const auto& point) {
+        stamps.push_back(static_cast<double>(point.first));
+        values.push_back(point.second);
+      };
+      if (descending) std::for_each(series.points.rbegin(), series.points.rend(), add);
+      else std::for_each(series.points.begin(), series.points.end(), add);
+      results.push_back({{"Id", series.id}, {"Label", series.label}, {"Timestamps", std::move(stamps)},
+                         {"Values", std::move(values)}, {"StatusCode", "Complete"}});
     }
-    results.push_back({{"Id", id}, {"Label", q.value("Label", string_or_empty(metric, "MetricName"))},
-                       {"Timestamps", std::move(stamps)}, {"Values", std::move(values)}, {"StatusCode", "Complete"}});
   }
   return Json{{"MetricDataResults", std::move(results)}, {"Messages", Json::array()}};
 }

@@ -75,11 +75,95 @@ def test_metric_errors_are_awss(aws, cloudwatch, server):
     client_error(e.value, "InvalidParameterValue")
     with pytest.raises(botocore.exceptions.ClientError) as e:
         cloudwatch.get_metric_data(StartTime=clock(server) - timedelta(hours=1), EndTime=clock(server),
-                                   MetricDataQueries=[{"Id": "e1", "Expression": "SUM(METRICS())"}])
-    client_error(e.value, "NotImplementedException")
+                                   MetricDataQueries=[{"Id": "e1", "Expression": "SEARCH('{Shop} Latency', 'Sum', 60)"}])
+    client_error(e.value, "NotImplementedException",
+                 "ecslocal does not evaluate the metric math function SEARCH yet (it does +, -, *, /, ^, SUM, AVG, "
+                 "MIN, MAX, ABS, FILL and METRICS) (query e1).")
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        cloudwatch.get_metric_data(StartTime=clock(server) - timedelta(hours=1), EndTime=clock(server),
+                                   MetricDataQueries=[{"Id": "e1", "Expression": "m1 +"}])
+    client_error(e.value, "InvalidParameterValue")
     cli_error(aws("cloudwatch set-alarm-state --alarm-name nope --state-value OK --state-reason x"),
               "ResourceNotFound", "SetAlarmState")
     cli_error(aws("cloudwatch list-dashboards"), "NotImplementedException", "ListDashboards")
+
+
+def test_metric_math_in_get_metric_data(aws, cloudwatch, server):
+    minute = to_next_minute(server)
+    for offset, errors, requests in ((5, 2, 40), (65, 0, 50), (125, 9, 30)):
+        cloudwatch.put_metric_data(Namespace="Math", MetricData=[
+            {"MetricName": "Errors", "Value": errors, "Timestamp": minute + timedelta(seconds=offset)},
+            {"MetricName": "Requests", "Value": requests, "Timestamp": minute + timedelta(seconds=offset)}])
+    advance(server, 180)
+
+    def stat(name: str, ident: str) -> dict:
+        return {"Id": ident, "ReturnData": False,
+                "MetricStat": {"Metric": {"Namespace": "Math", "MetricName": name}, "Period": 60, "Stat": "Sum"}}
+
+    results = cloudwatch.get_metric_data(
+        StartTime=minute, EndTime=minute + timedelta(minutes=3), ScanBy="TimestampAscending",
+        MetricDataQueries=[stat("Errors", "errors"), stat("Requests", "requests"),
+                           {"Id": "rate", "Expression": "100 * errors / requests", "Label": "Error rate"},
+                           {"Id": "total", "Expression": "SUM(METRICS())"},
+                           {"Id": "peak", "Expression": "MAX(requests)"}])["MetricDataResults"]
+    by_id = {r["Id"]: r for r in results}
+    assert set(by_id) == {"rate", "total", "peak"}, results  # ReturnData false: not returned
+    assert by_id["rate"]["Label"] == "Error rate"
+    assert by_id["rate"]["Values"] == [5.0, 0.0, 30.0]
+    assert [t.timestamp() for t in by_id["rate"]["Timestamps"]] == [
+        (minute + timedelta(minutes=i)).timestamp() for i in range(3)]
+    assert by_id["total"]["Values"] == [42.0, 50.0, 39.0]
+    assert by_id["peak"]["Values"] == [50.0, 50.0, 50.0]  # a number: the same at every period
+
+    # FILL: a minute without data gets the given value; through the CLI as the console sends it.
+    queries = json.dumps([{"Id": "errors", "MetricStat": {"Metric": {"Namespace": "Math", "MetricName": "Errors"},
+                                                          "Period": 60, "Stat": "Sum"}, "ReturnData": False},
+                          {"Id": "filled", "Expression": "FILL(errors, 0) + 1"}])
+    out = ok(aws("cloudwatch", "get-metric-data", "--start-time", stamp(minute - timedelta(minutes=1)),
+                 "--end-time", stamp(minute + timedelta(minutes=3)), "--scan-by", "TimestampAscending",
+                 "--metric-data-queries", queries)).json()["MetricDataResults"]
+    assert [(r["Id"], r["Values"]) for r in out] == [("filled", [1.0, 3.0, 1.0, 10.0])], out
+
+
+def test_a_metric_math_alarm_evaluates_its_expression(aws, cloudwatch, server):
+    def stat(name: str, ident: str) -> dict:
+        return {"Id": ident, "ReturnData": False,
+                "MetricStat": {"Metric": {"Namespace": "MathAlarm", "MetricName": name}, "Period": 60, "Stat": "Sum"}}
+
+    metrics = [stat("Errors", "errors"), stat("Requests", "requests"),
+               {"Id": "rate", "Expression": "100 * errors / requests", "Label": "Error rate", "ReturnData": True}]
+    ok(aws("cloudwatch", "put-metric-alarm", "--alarm-name", "error-rate", "--evaluation-periods", "1",
+           "--threshold", "10", "--comparison-operator", "GreaterThanThreshold",
+           "--metrics", json.dumps(metrics)))
+    [alarm] = cloudwatch.describe_alarms(AlarmNames=["error-rate"])["MetricAlarms"]
+    assert [m["Id"] for m in alarm["Metrics"]] == ["errors", "requests", "rate"], alarm
+    assert "MetricName" not in alarm and alarm["StateValue"] == "INSUFFICIENT_DATA"
+
+    minute = to_next_minute(server)
+    cloudwatch.put_metric_data(Namespace="MathAlarm", MetricData=[
+        {"MetricName": "Errors", "Value": 3, "Timestamp": minute + timedelta(seconds=5)},
+        {"MetricName": "Requests", "Value": 20, "Timestamp": minute + timedelta(seconds=5)}])
+    advance(server, 60)
+    ok(aws("cloudwatch wait alarm-exists --alarm-names error-rate --state-value ALARM"))
+    [alarm] = cloudwatch.describe_alarms(AlarmNames=["error-rate"])["MetricAlarms"]
+    assert alarm["StateReason"].startswith("Threshold Crossed: 1 out of the last 1 datapoints [15.0 ("), alarm
+    reason = json.loads(alarm["StateReasonData"])
+    assert "statistic" not in reason and reason["period"] == 60, reason
+
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        cloudwatch.put_metric_alarm(AlarmName="searching", EvaluationPeriods=1, Threshold=1,
+                                    ComparisonOperator="GreaterThanThreshold",
+                                    Metrics=[{"Id": "s", "Expression": "SEARCH('{MathAlarm} Errors', 'Sum', 60)",
+                                              "Period": 60, "ReturnData": True}])
+    client_error(e.value, "NotImplementedException")
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        cloudwatch.put_metric_alarm(AlarmName="two", EvaluationPeriods=1, Threshold=1,
+                                    ComparisonOperator="GreaterThanThreshold",
+                                    Metrics=[dict(stat("Errors", "errors"), ReturnData=True),
+                                             {"Id": "e2", "Expression": "errors * 2", "ReturnData": True}])
+    client_error(e.value, "InvalidParameterValue",
+                 "Metrics list must contain exactly one metric with ReturnData set to true.")
+    cloudwatch.delete_alarms(AlarmNames=["error-rate"])
 
 
 def test_an_alarm_evaluates_at_each_period_end(aws, cloudwatch, server):
