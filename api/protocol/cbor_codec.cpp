@@ -66,9 +66,7 @@ class CborCodec final : public Codec {
       }
       if (!input.is_object()) throw serialization_error("The request body is not a CBOR map of the input's members");
     }
-    InputRules rules;
-    rules.validation_error_code = route.service->validation_error_code();
-    check_operation_input(route, input, rules);
+    check_operation_input(route, input);
     return input;
   }
 

@@ -17,6 +17,12 @@ void check_operation_input(const Route& route, Json& input, InputRules rules) {
   if (route.operation && route.operation->input) check_input(*route.operation->input, input, rules);
 }
 
+void check_operation_input(const Route& route, Json& input) {
+  InputRules rules;
+  rules.validation_error_code = route.service->validation_error_code();
+  check_operation_input(route, input, rules);
+}
+
 std::string query_compatible_type(const Route& route, const std::string& code) {
   const ServiceModel& model = route.service->model();
   std::string ns = "com.amazonaws.";

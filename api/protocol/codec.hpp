@@ -58,6 +58,8 @@ const Codec& json_codec();
 
 // Shared by the codecs: check `input` against the operation's input shape with the service's rules.
 void check_operation_input(const Route& route, Json& input, InputRules rules);
+// The same with the JSON protocols' rules (the service's validation error code, member names as sent).
+void check_operation_input(const Route& route, Json& input);
 
 // For services answering JSON 1.0 or CBOR besides query: the error's __type (its shape,
 // namespaced as Smithy names it: "com.amazonaws.cloudwatch#ResourceNotFound") and the

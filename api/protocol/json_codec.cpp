@@ -91,9 +91,7 @@ class JsonCodec final : public Codec {
         throw serialization_error("Unexpected character in request body: not valid JSON");
       if (!input.is_object()) throw serialization_error("Start of list found where not expected");
     }
-    InputRules rules;
-    rules.validation_error_code = route.service->validation_error_code();
-    check_operation_input(route, input, rules);
+    check_operation_input(route, input);
     return input;
   }
 

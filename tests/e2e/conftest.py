@@ -108,6 +108,18 @@ def ecs(server, client_env):
 
 
 @pytest.fixture
+def logs(server, client_env):
+    """A boto3 CloudWatch Logs client (account 000000000000, us-east-1)."""
+    return boto.make_client(server.endpoint, service="logs")
+
+
+@pytest.fixture
+def cloudwatch(server, client_env):
+    """A boto3 CloudWatch client (account 000000000000, us-east-1)."""
+    return boto.make_client(server.endpoint, service="cloudwatch")
+
+
+@pytest.fixture
 def ecs_client(server, client_env):
     """Factory for boto3 ECS clients with another access key (→ account) or region."""
     def make(access_key: str = "test", region: str = "us-east-1"):

@@ -12,7 +12,6 @@ from datetime import timedelta
 import botocore.exceptions
 import pytest
 
-from harness import boto
 from harness.cli import ok
 from harness.clock import advance, clock, stamp, to_next_minute
 from harness.expect import cli_error, client_error
@@ -21,11 +20,6 @@ from harness.expect import cli_error, client_error
 @pytest.fixture(scope="session")
 def server_args() -> tuple[str, ...]:
     return ("--clock", "manual", "--no-docker")
-
-
-@pytest.fixture
-def cloudwatch(server, client_env):
-    return boto.make_client(server.endpoint, service="cloudwatch")
 
 
 def test_metrics_in_and_out_with_the_cli_and_boto3(aws, cloudwatch, server):

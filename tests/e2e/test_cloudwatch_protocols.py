@@ -13,7 +13,7 @@ from datetime import timedelta, timezone
 
 import pytest
 
-from harness import boto, raw_http
+from harness import raw_http
 from harness.clock import advance, to_next_minute
 import shapes
 
@@ -24,11 +24,6 @@ JSON_10 = "application/x-amz-json-1.0"
 @pytest.fixture(scope="session")
 def server_args() -> tuple[str, ...]:
     return ("--clock", "manual", "--no-docker")
-
-
-@pytest.fixture
-def cloudwatch(server, client_env):
-    return boto.make_client(server.endpoint, service="cloudwatch")
 
 
 def call(server, operation: str, document: dict, *, compress: bool = False) -> tuple[int, dict, raw_http.RawReply]:

@@ -23,11 +23,6 @@ needs_docker = pytest.mark.skipif(os.environ.get("ECSLOCAL_SKIP_DOCKER_TESTS") =
                                   reason="ECSLOCAL_SKIP_DOCKER_TESTS=1: the Docker tests are off for this run")
 
 
-@pytest.fixture
-def logs(server, client_env):
-    return boto.make_client(server.endpoint, service="logs")
-
-
 def now_ms() -> int:
     return int(time.time() * 1000)
 

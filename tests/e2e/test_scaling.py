@@ -41,11 +41,6 @@ def server_args() -> tuple[str, ...]:
 
 
 @pytest.fixture
-def cloudwatch(server, client_env):
-    return boto.make_client(server.endpoint, service="cloudwatch")
-
-
-@pytest.fixture
 def scaling(server, client_env):
     return boto.make_client(server.endpoint, service="application-autoscaling")
 

@@ -33,11 +33,6 @@ def sm(server, client_env):
     return boto.make_client(server.endpoint, service="secretsmanager")
 
 
-@pytest.fixture
-def logs(server, client_env):
-    return boto.make_client(server.endpoint, service="logs")
-
-
 def test_parameters_with_boto3_and_the_cli(aws, ssm):
     assert ssm.put_parameter(Name="/e2e/db/password", Value="hunter2", Type="SecureString")["Version"] == 1
     ssm.put_parameter(Name="/e2e/db/host", Value="db1", Type="String")

@@ -47,11 +47,6 @@ def role_arn(server, client_env) -> str:
     return iam.create_role(RoleName="app-task-role", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
 
 
-@pytest.fixture
-def logs(server, client_env):
-    return boto.make_client(server.endpoint, service="logs")
-
-
 def register(ecs, family: str, script: str, role: str | None) -> str:
     extra = {"taskRoleArn": role} if role else {}
     return ecs.register_task_definition(
