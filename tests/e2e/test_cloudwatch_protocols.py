@@ -233,3 +233,46 @@ def test_cbor_metrics_alarms_and_errors(server):
     error = shapes.validate_cbor_response("ListMetrics", lost.status, lost.headers, lost.body, service="cloudwatch")
     assert shapes.error_code(error) == "UnknownOperationException", error
     assert error["message"] == "No service of ecslocal answers Smithy RPC v2 CBOR as NoSuchService"
+
+
+@pytest.mark.parametrize("protocol", ["json", "cbor"])
+def test_every_alarm_operation_over_json_and_cbor(server, protocol):
+    """The operations the other tests leave out, each reply checked against the model."""
+    def send(operation: str, document: dict) -> dict:
+        status, out, reply = (call if protocol == "json" else cbor_call)(server, operation, document)
+        assert status == 200, (operation, out)
+        return out
+
+    name = f"ops-{protocol}"
+    send("PutMetricAlarm", {"AlarmName": name, "Namespace": "Ops", "MetricName": "Load",
+                            "Dimensions": [{"Name": "Host", "Value": "a"}], "ExtendedStatistic": "p90",
+                            "Period": 60, "EvaluationPeriods": 2, "DatapointsToAlarm": 1, "Threshold": 0.5,
+                            "ComparisonOperator": "LessThanThreshold", "AlarmActions": [
+                                "arn:aws:sns:us-east-1:000000000000:ops"]})
+    arn = f"arn:aws:cloudwatch:us-east-1:000000000000:alarm:{name}"
+    for_metric = send("DescribeAlarmsForMetric", {"Namespace": "Ops", "MetricName": "Load",
+                                                  "Dimensions": [{"Name": "Host", "Value": "a"}]})
+    assert [a["AlarmName"] for a in for_metric["MetricAlarms"]] == [name]
+    assert for_metric["MetricAlarms"][0]["ExtendedStatistic"] == "p90"
+    send("DisableAlarmActions", {"AlarmNames": [name]})
+    assert send("DescribeAlarms", {"AlarmNames": [name]})["MetricAlarms"][0]["ActionsEnabled"] is False
+    send("EnableAlarmActions", {"AlarmNames": [name]})
+    send("TagResource", {"ResourceARN": arn, "Tags": [{"Key": "team", "Value": "ops"}, {"Key": "tier", "Value": "1"}]})
+    send("UntagResource", {"ResourceARN": arn, "TagKeys": ["tier"]})
+    assert send("ListTagsForResource", {"ResourceARN": arn})["Tags"] == [{"Key": "team", "Value": "ops"}]
+    send("SetAlarmState", {"AlarmName": name, "StateValue": "ALARM", "StateReason": "by hand"})
+    history = send("DescribeAlarmHistory", {"AlarmName": name})["AlarmHistoryItems"]
+    assert {h["HistoryItemType"] for h in history} >= {"ConfigurationUpdate", "StateUpdate"}, history
+    minute = to_next_minute(server)
+    send("PutMetricData", {"Namespace": "Ops", "MetricData": [
+        {"MetricName": "Load", "Dimensions": [{"Name": "Host", "Value": "a"}],
+         "Timestamp": minute if protocol == "cbor" else minute.timestamp(), "Values": [0.1, 0.2, 0.9]}]})
+    start, end = minute, minute + timedelta(minutes=1)
+    stats = send("GetMetricStatistics", {"Namespace": "Ops", "MetricName": "Load",
+                                         "Dimensions": [{"Name": "Host", "Value": "a"}],
+                                         "StartTime": start if protocol == "cbor" else start.timestamp(),
+                                         "EndTime": end if protocol == "cbor" else end.timestamp(),
+                                         "Period": 60, "ExtendedStatistics": ["p50"]})
+    assert [p["ExtendedStatistics"]["p50"] for p in stats["Datapoints"]] == [0.2], stats
+    send("DeleteAlarms", {"AlarmNames": [name]})
+    assert send("DescribeAlarms", {"AlarmNamePrefix": "ops-"})["MetricAlarms"] == []
