@@ -33,7 +33,7 @@ Query alarm_query(const Json& c) {
     if (returned->contains("Expression")) {
       Query math;
       math.expression_id = string_or_empty(*returned, "Id");
-      math.period = QuerySet(c["Metrics"], "Metrics").period(math.expression_id);
+      math.period = query_period(c["Metrics"], *returned);  // no parse: this runs at every scheduling
       return math;
     }
     const auto& stat = returned->value("MetricStat", Json::object());

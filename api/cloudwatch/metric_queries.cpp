@@ -107,7 +107,7 @@ math::Value QuerySet::value_of(const std::string& id) {
             for (auto& s : value_of(queries_[i]["Id"].get<std::string>()).series) all.push_back(std::move(s));
         return all;
       };
-      ctx.timeline = period_starts(start_, end_, period_of(q));
+      ctx.timeline = period_starts(start_, end_, query_period(queries_, q));
       try {
         v = math::evaluate(expressions_.at(id), ctx);
       } catch (const math::NotImplemented& e) {
@@ -131,23 +131,21 @@ math::Value QuerySet::value_of(const std::string& id) {
     return v;
   }
 
-std::int64_t QuerySet::period_of(const Json& q) const {
-    if (q.contains("Period")) return q["Period"].get<std::int64_t>();
-    std::int64_t smallest = 0;
-    for (const auto& other : queries_)
-      if (other.contains("MetricStat")) {
-        std::int64_t p = other["MetricStat"].value("Period", 60);
-        if (smallest == 0 || p < smallest) smallest = p;
-      }
-    return smallest == 0 ? 60 : smallest;
-  }
-
 std::int64_t QuerySet::period(const std::string& id) const {
   auto at = index_.find(id);
-  if (at == index_.end()) return 0;
-  const Json& q = queries_[at->second];
-  if (q.contains("MetricStat")) return q["MetricStat"].value("Period", 60LL);
-  return period_of(q);
+  return at == index_.end() ? 0 : query_period(queries_, queries_[at->second]);
+}
+
+std::int64_t query_period(const Json& queries, const Json& query) {
+  if (query.contains("MetricStat")) return query["MetricStat"].value("Period", 60LL);
+  if (query.contains("Period")) return query["Period"].get<std::int64_t>();
+  std::int64_t smallest = 0;
+  for (const auto& other : queries)
+    if (other.contains("MetricStat")) {
+      const std::int64_t p = other["MetricStat"].value("Period", 60LL);
+      if (smallest == 0 || p < smallest) smallest = p;
+    }
+  return smallest == 0 ? 60 : smallest;
 }
 
 }  // namespace ecslocal::api::cloudwatch

@@ -22,6 +22,9 @@ const Series* find_series(const CloudWatchState& state, const std::string& ns, c
                           const Json& dimensions);
 // Period starts aligned to the period (from the epoch), those that begin in [start, end).
 std::vector<std::int64_t> period_starts(double start, double end, std::int64_t period);
+// The period a query of `queries` is spaced by: its MetricStat's, an expression's own Period, else
+// the smallest of the MetricStat queries (60 without any). Reads the queries only, parses nothing.
+std::int64_t query_period(const Json& queries, const Json& query);
 // One MetricStat query's points, period by period over [start, end).
 math::TimeSeries metric_stat_series(const CloudWatchState* state, const Json& stat, double start, double end,
                                     std::int64_t period);
@@ -49,9 +52,6 @@ class QuerySet {
   std::int64_t period(const std::string& id) const;
 
  private:
-  // An expression's period: its own, else the smallest of the MetricStat queries (60 without any).
-  std::int64_t period_of(const Json& q) const;
-
   Json queries_;
   std::string list_;
   std::map<std::string, size_t> index_;

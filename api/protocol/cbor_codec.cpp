@@ -13,7 +13,6 @@ namespace {
 
 constexpr std::string_view kCborType = "application/cbor";
 constexpr std::string_view kSmithyProtocol = "rpc-v2-cbor";
-constexpr std::string_view kCoral = "com.amazon.coral.service#";
 
 // ".../service/<service>/operation/<operation>": both names, or false when the path is not one.
 bool split_path(std::string_view path, std::string& service, std::string& operation) {
@@ -25,10 +24,6 @@ bool split_path(std::string_view path, std::string& service, std::string& operat
   service = std::string(rest.substr(0, slash));
   operation = std::string(rest.substr(slash + 11));
   return !operation.empty() && operation.find('/') == std::string::npos;
-}
-
-bool is_protocol_error(const std::string& code) {
-  return code == "SerializationException" || code == "UnknownOperationException";
 }
 
 class CborCodec final : public Codec {
@@ -82,8 +77,8 @@ class CborCodec final : public Codec {
     out.content_type = kCborType;
     out.smithy_protocol = kSmithyProtocol;
     out.error_type = error.code;
-    std::string type = std::string(kCoral) + error.code;
-    if (route.service && !is_protocol_error(error.code)) {
+    std::string type = std::string(kCoralPrefix) + error.code;
+    if (route.service && !is_coral_error(error.code)) {
       type = query_compatible_type(route, error.code);
       if (route.service->model().query_compatible) out.query_error = query_error_header(error);
     }

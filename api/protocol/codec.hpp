@@ -61,6 +61,13 @@ void check_operation_input(const Route& route, Json& input, InputRules rules);
 // The same with the JSON protocols' rules (the service's validation error code, member names as sent).
 void check_operation_input(const Route& route, Json& input);
 
+// Errors the JSON and CBOR protocols themselves answer (before an operation runs), with a Coral
+// __type: "com.amazon.coral.service#SerializationException".
+constexpr std::string_view kCoralPrefix = "com.amazon.coral.service#";
+inline bool is_coral_error(const std::string& code) {
+  return code == "SerializationException" || code == "UnknownOperationException";
+}
+
 // For services answering JSON 1.0 or CBOR besides query: the error's __type (its shape,
 // namespaced as Smithy names it: "com.amazonaws.cloudwatch#ResourceNotFound") and the
 // x-amzn-query-error header value ("ResourceNotFound;Sender") carrying the query code.

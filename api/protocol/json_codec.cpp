@@ -9,7 +9,6 @@
 namespace ecslocal::api::protocol {
 namespace {
 
-constexpr std::string_view kCoral = "com.amazon.coral.service#";
 constexpr std::string_view kJson11 = "application/x-amz-json-1.1";
 constexpr std::string_view kJson10 = "application/x-amz-json-1.0";
 
@@ -38,11 +37,6 @@ int nesting_depth(std::string_view text, int limit) {
     }
   }
   return deepest;
-}
-
-// Errors the JSON protocol itself answers, with a Coral __type.
-bool is_coral_error(const std::string& code) {
-  return code == "SerializationException" || code == "UnknownOperationException";
 }
 
 std::string content_type_of(const Route& route) {
@@ -105,7 +99,7 @@ class JsonCodec final : public Codec {
     out.status = error.http_status;
     out.content_type = content_type_of(route);
     out.error_type = error.code;
-    std::string type = is_coral_error(error.code) ? std::string(kCoral) + error.code : error.code;
+    std::string type = is_coral_error(error.code) ? std::string(kCoralPrefix) + error.code : error.code;
     if (route.service && route.service->model().query_compatible && !is_coral_error(error.code)) {
       // A service that also speaks query (CloudWatch): __type names the error's shape, and the
       // query code (which clients keep using) travels in x-amzn-query-error.
