@@ -26,6 +26,10 @@ struct TaskNetworkSpec {
   std::string hostname;      // e.g. "ip-172-31-0-4.ec2.internal"
   std::vector<std::string> dns;
   std::vector<std::string> extra_hosts;  // "host:ip"
+  // Docker network aliases of the task's endpoint on `network` (Docker's DNS answers them there).
+  std::vector<std::string> aliases;
+  // The pause container's command (empty: the image's), e.g. the Service Connect proxy's.
+  std::vector<std::string> pause_command;
   // Host-reachable address of the task's own (assignPublicIp): every container port is
   // published on it (e.g. 127.0.100.7:8080). Empty: nothing published.
   std::string publish_ip;

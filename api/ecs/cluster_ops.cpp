@@ -19,6 +19,17 @@ Json changed_cluster_response(const EcsState& state, const Cluster& cluster) {
   return cluster_response(cluster_to_json(cluster, ClusterView::for_change(cluster), state.tags.get(cluster.arn)));
 }
 
+// serviceConnectDefaults.namespace: a Cloud Map namespace's name or ARN; a name no namespace has
+// makes ECS create an HTTP namespace of that name. The cluster shows the namespace's ARN.
+void resolve_default_namespace(EcsProvider& provider, const RequestContext& ctx, ClusterRequest& request) {
+  ServiceDiscovery* discovery = provider.discovery();
+  if (!discovery || !request.service_connect_namespace || request.service_connect_namespace->empty()) return;
+  const std::string& given = *request.service_connect_namespace;
+  auto found = discovery->find_namespace(ctx.account_id, ctx.region, given);
+  if (!found && given.rfind("arn:", 0) == 0) throw NamespaceNotFoundException("Failed to retrieve namespace for " + given);
+  request.service_connect_namespace = found ? found->arn : discovery->ensure_http_namespace(ctx.account_id, ctx.region, given).arn;
+}
+
 // Checks and applies the members CreateCluster and UpdateCluster share.
 void apply_cluster_options(Cluster& cluster, const ClusterRequest& request) {
   if (request.settings) validate_cluster_settings(*request.settings);
@@ -61,9 +72,10 @@ Json create_cluster(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   const std::string name = request.cluster_name.value_or(kDefaultClusterName);
   validate_cluster_name(name);
   validate_new_tags(request.tags);
-  Cluster cluster = new_cluster(state, ctx, name, request);
   if (const Cluster* existing = state.clusters.find(name); existing && existing->active())
     return changed_cluster_response(state, *existing);
+  resolve_default_namespace(provider, ctx, request);
+  Cluster cluster = new_cluster(state, ctx, name, request);
   Cluster& stored = state.clusters.put(std::move(cluster));
   state.tags.erase(stored.arn);
   if (!request.tags.empty()) state.tags.set(stored.arn, request.tags);
@@ -111,6 +123,7 @@ Json update_cluster(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   auto& state = provider.state(ctx);
   ClusterRequest request = cluster_request_from_json(input);
   Cluster& cluster = require_active_cluster(state, ctx, request.cluster);
+  resolve_default_namespace(provider, ctx, request);
   apply_cluster_options(cluster, request);
   return changed_cluster_response(state, cluster);
 }

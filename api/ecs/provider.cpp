@@ -1,5 +1,7 @@
 #include "api/ecs/provider.hpp"
 
+#include "api/ecs/service_connect.hpp"
+
 #include "api/ecs/cluster_mapping.hpp"
 #include "api/ecs/service_mapping.hpp"
 #include "api/ecs/snapshot.hpp"
@@ -43,6 +45,11 @@ runtime::TaskRuntime* EcsProvider::task_runtime() const {
 TargetGroupDirectory* EcsProvider::target_groups() const {
   if (target_groups_override_) return target_groups_override_;
   return ports_ ? ports_->find<TargetGroupDirectory>() : nullptr;
+}
+
+ServiceDiscovery* EcsProvider::discovery() const {
+  if (discovery_override_) return discovery_override_;
+  return ports_ ? ports_->find<ServiceDiscovery>() : nullptr;
 }
 
 std::vector<SecretResolver*> EcsProvider::secret_resolvers() const {
@@ -130,10 +137,12 @@ void EcsProvider::publish_task_change(TaskChange change, const Task& task) const
   const EcsState* state = store_.find(task.account_id, task.region);
   const TaskDefinition* definition = state ? state->task_definitions.resolve(task.task_definition_arn) : nullptr;
   TaskInfo info = task_info(task, eni_of(task), definition);
-  if (const EcsService* service = state && !task.service_name.empty() ? state->services.find(task.cluster_name, task.service_name) : nullptr)
+  if (const EcsService* service = state && !task.service_name.empty() ? state->services.find(task.cluster_name, task.service_name) : nullptr) {
     for (const auto& lb : task_load_balancers(*service, task.started_by))
       if (lb.is_object() && lb.contains("targetGroupArn"))
         info.load_balancers.push_back({lb.value("targetGroupArn", ""), lb.value("containerName", ""), lb.value("containerPort", 0)});
+    info.registries = task_registries(*service, task.started_by, definition);
+  }
   if (const vpc::VpcState* networks = networks_->find(task.account_id, task.region))
     if (const vpc::Vpc* vpc = networks->find_vpc(info.vpc_id)) info.docker_network = vpc->docker_network();
   for (TaskObserver* o : observers) o->on_task(change, info);

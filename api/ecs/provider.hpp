@@ -18,6 +18,7 @@
 #include "api/ecs/usage_metrics.hpp"
 #include "api/ports/desired_count.hpp"
 #include "api/ports/ports.hpp"
+#include "api/ports/service_discovery.hpp"
 #include "api/ports/task_observer.hpp"
 #include "api/service.hpp"
 #include "api/vpc/vpc_registry.hpp"
@@ -90,6 +91,10 @@ class EcsProvider : public Service, public DesiredCount {
   // tests); without either the target groups are not checked.
   TargetGroupDirectory* target_groups() const;
   void set_target_groups(TargetGroupDirectory* groups) { target_groups_override_ = groups; }
+  // Cloud Map, for serviceRegistries and Service Connect: the port, or the override (unit tests);
+  // without either the configurations are stored as given and nothing resolves.
+  ServiceDiscovery* discovery() const;
+  void set_discovery(ServiceDiscovery* discovery) { discovery_override_ = discovery; }
   // The SecretResolver ports (SSM, Secrets Manager) task `secrets` are read through at launch,
   // or the overrides (unit tests).
   std::vector<SecretResolver*> secret_resolvers() const;
@@ -129,6 +134,7 @@ class EcsProvider : public Service, public DesiredCount {
   Ports* ports_ = nullptr;
   runtime::TaskRuntime* task_runtime_override_ = nullptr;
   LogGroupDirectory* log_groups_override_ = nullptr;
+  ServiceDiscovery* discovery_override_ = nullptr;
   TargetGroupDirectory* target_groups_override_ = nullptr;
   std::vector<SecretResolver*> secret_resolvers_override_;
   RoleCredentialIssuer* credential_issuer_override_ = nullptr;

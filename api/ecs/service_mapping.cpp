@@ -78,6 +78,7 @@ Json deployment_to_json(const Deployment& d) {
               {"rolloutStateReason", d.rollout_reason}};
   add_template(out, d.spec);
   if (!d.spec.service_connect.is_null()) out["serviceConnectConfiguration"] = d.spec.service_connect;
+  if (d.spec.service_connect_resources.is_array()) out["serviceConnectResources"] = d.spec.service_connect_resources;
   return out;
 }
 

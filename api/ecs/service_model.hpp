@@ -41,6 +41,10 @@ struct DeploymentTemplate {
   std::string platform_version;  // as requested ("LATEST" unless given)
   std::optional<AwsVpcConfiguration> awsvpc;
   Json service_connect;  // ServiceConnectConfiguration as given (null when absent)
+  // Resolved by api/ecs/service_connect when it is enabled: the Cloud Map namespace (ARN and
+  // name) and the deployment's serviceConnectResources ([{discoveryName, discoveryArn}]).
+  std::string service_connect_namespace, service_connect_namespace_name;
+  Json service_connect_resources;
   // The service's loadBalancers when the deployment started (its tasks' target groups); null in
   // snapshots from before it was recorded (the service's are used then).
   Json load_balancers;

@@ -8,6 +8,7 @@
 #include "api/common/pagination.hpp"
 #include "api/ecs/arn.hpp"
 #include "api/ecs/provider.hpp"
+#include "api/ecs/service_connect.hpp"
 #include "api/ecs/service_mapping.hpp"
 #include "api/ecs/service_scheduler.hpp"
 #include "api/ecs/service_validation.hpp"
@@ -95,6 +96,9 @@ Json create_service(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   validate_role(in.role, td);
   validate_placement(in.placement_constraints, in.placement_strategy);
   validate_new_tags(in.tags);
+  validate_service_registries(in.service_registries, td, provider.discovery(), ctx.account_id, ctx.region);
+  resolve_service_connect(spec, cluster, td, provider.discovery(), state, service_arn(ctx, cluster.name, in.service_name),
+                          ctx.account_id, ctx.region);
 
   EcsService s;
   s.name = in.service_name;
@@ -184,6 +188,9 @@ Json update_service(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   const Json constraints = in.placement_constraints.value_or(service.placement_constraints);
   const Json strategies = in.placement_strategy.value_or(service.placement_strategy);
   validate_placement(constraints, strategies);
+  if (in.service_registries)
+    validate_service_registries(*in.service_registries, *td, provider.discovery(), ctx.account_id, ctx.region);
+  resolve_service_connect(spec, cluster, *td, provider.discovery(), state, service.arn, ctx.account_id, ctx.region);
 
   // Everything checked: apply.
   redeploy = redeploy || in.force_new_deployment || load_balancers != service.load_balancers ||
@@ -282,9 +289,13 @@ Json list_services_by_namespace(EcsProvider& provider, const RequestContext& ctx
   for (const Cluster* c : state.clusters.active())
     known = known || (c->service_connect_namespace && (*c->service_connect_namespace == in.name_space ||
                                                        service_name_of(in.name_space) == *c->service_connect_namespace));
+  std::optional<DiscoveryNamespaceInfo> ns;
+  if (ServiceDiscovery* discovery = provider.discovery()) ns = discovery->find_namespace(ctx.account_id, ctx.region, in.name_space);
+  known = known || ns.has_value();
   std::vector<const EcsService*> listed;
   for (const EcsService* s : std::as_const(state.services).all()) {
-    if (!in_namespace(s->spec.service_connect, in.name_space)) continue;
+    const bool resolved_here = ns && s->spec.service_connect_namespace == ns->arn;
+    if (!resolved_here && !in_namespace(s->spec.service_connect, in.name_space)) continue;
     known = true;
     if (s->active()) listed.push_back(s);
   }

@@ -78,7 +78,8 @@ Json snapshot_state(const EcsState& state) {
               {"tasks", snapshot_tasks(state.tasks)},
               {"services", std::move(services)},
               {"account_settings", snapshot_account_settings(state.account_settings)},
-              {"tags", snapshot_tags(state.tags)}};
+              {"tags", snapshot_tags(state.tags)},
+              {"service_connect_vips", state.service_connect_vips}};
 }
 
 void restore_state(EcsState& state, const Json& snapshot) {
@@ -92,6 +93,10 @@ void restore_state(EcsState& state, const Json& snapshot) {
   snap::within("account settings",
                [&] { restore_account_settings(fresh.account_settings, object_member(snapshot, "account_settings")); });
   snap::within("tags", [&] { restore_tags(fresh.tags, object_member(snapshot, "tags")); });
+  if (auto vips = snapshot.find("service_connect_vips"); vips != snapshot.end() && vips->is_object())
+    snap::within("service connect addresses", [&] {
+      fresh.service_connect_vips = vips->get<std::map<std::string, std::map<std::string, std::string>>>();
+    });
   state = std::move(fresh);
 }
 

@@ -18,7 +18,8 @@ ECSLOCAL_SNAPSHOT_ENUM(RolloutState, {{RolloutState::InProgress, "IN_PROGRESS"},
 ECSLOCAL_SNAPSHOT_FIELDS(DeploymentSettings, minimum_healthy_percent, maximum_percent, circuit_breaker, rollback,
                          alarms)
 ECSLOCAL_SNAPSHOT_FIELDS(DeploymentTemplate, task_definition_arn, launch_type, capacity_provider_strategy,
-                         platform_version, awsvpc, service_connect, load_balancers)
+                         platform_version, awsvpc, service_connect, load_balancers, service_connect_namespace,
+                         service_connect_namespace_name, service_connect_resources)
 ECSLOCAL_SNAPSHOT_FIELDS(Deployment, id, status, spec, platform_version_resolved, desired_count, running_count,
                          pending_count, failed_tasks, rollout, rollout_reason, created_at, updated_at,
                          consecutive_failures, proven, rollback, next_launch_at)

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "api/ecs/provider.hpp"
+#include "api/ecs/service_connect.hpp"
 #include "api/ecs/task_log_groups.hpp"
 
 namespace ecslocal::api::ecs {
@@ -237,7 +238,30 @@ MetadataReply TaskEndpoints::serve(const std::string& method, const std::string&
     while (!rest.empty() && rest.back() == '/') rest.pop_back();
     return metadata(id, rest, caller);
   }
+  if (path.rfind("/api/", 0) == 0) {
+    const std::string rest = path.substr(5);
+    const auto slash = rest.find('/');
+    if (slash != std::string::npos && rest.substr(slash) == "/service-connect")
+      return service_connect(rest.substr(0, slash), caller);
+  }
   return not_found("no task endpoint at " + path);
+}
+
+// The Service Connect proxy of a task (the pause container) polls its configuration here.
+MetadataReply TaskEndpoints::service_connect(const std::string& id, const std::string& caller) {
+  Task* task = nullptr;
+  EcsState* in = nullptr;
+  provider_.store().for_each([&](const std::string&, const std::string&, EcsState& state) {
+    for (Task* t : state.tasks.all())
+      if (!task && !id.empty() && t->endpoint_id == id && !t->stopped() && is_caller(*t, caller)) {
+        task = t;
+        in = &state;
+      }
+  });
+  const EcsService* service = task && !task->service_name.empty() ? in->services.find(task->cluster_name, task->service_name) : nullptr;
+  if (!service) return not_found("no Service Connect configuration for endpoint id " + id);
+  return json_reply(200, service_connect_config(*in, *service, task->started_by, provider_.discovery(), task->account_id,
+                                                task->region));
 }
 
 MetadataReply TaskEndpoints::credentials(const std::string& id, const std::string& caller, Clock::time_point now) {

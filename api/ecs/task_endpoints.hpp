@@ -8,6 +8,7 @@
 //   /v4/<id>                 the container's document      /v4/<id>/task   the task's document
 //   /v4/<id>/taskWithTags    the task's document + TaskTags /v4/<id>/stats, /task/stats: not yet
 //   /v3/<id>...              the same documents
+//   /api/<id>/service-connect the task's Service Connect proxy configuration (service_connect.hpp)
 //   /v2/credentials/<id>     temporary credentials of the task role, issued through STS
 //                            (RoleCredentialIssuer), reused until 30 minutes before they expire
 // Unknown ids: 404 with a JSON error. Documents leave out what ecslocal cannot know (ClockDrift,
@@ -62,6 +63,7 @@ class TaskEndpoints : public TaskMetadata {
  private:
   MetadataReply credentials(const std::string& id, const std::string& caller, Clock::time_point now);
   MetadataReply metadata(const std::string& id, const std::string& rest, const std::string& caller);
+  MetadataReply service_connect(const std::string& id, const std::string& caller);
 
   EcsProvider& provider_;
   std::map<std::string, RoleCredentials> credentials_;  // by credentials id

@@ -66,6 +66,7 @@ TaskInfo task_info(const Task& task, const vpc::NetworkInterface* eni, const Tas
         port.app_protocol = pm.app_protocol;
         info.ports.push_back(std::move(port));
       }
+    for (const auto& c : definition->containers) info.health_checked = info.health_checked || (c.essential && c.health_check);
   }
   return info;
 }

@@ -1,5 +1,7 @@
 #include "api/ecs/task_mapping.hpp"
 
+#include "api/ecs/service_connect.hpp"
+
 #include <algorithm>
 #include <climits>
 
@@ -256,6 +258,18 @@ Json task_to_json(const Task& task, const std::vector<Tag>* tags, const vpc::Net
             {"attachments", Json::array()}, {"containers", Json::array()}, {"overrides", overrides_to_json(task.overrides)}};
   if (task.attachment) o["attachments"].push_back(attachment_to_json(*task.attachment, eni));
   for (const auto& c : task.containers) o["containers"].push_back(container_to_json(task, c, eni));
+  if (task.service_connect && !task.containers.empty()) {
+    // The Service Connect proxy, as ECS lists it: an extra essential container, in step with the task.
+    Container proxy;
+    const Container& first = task.containers.front();
+    proxy.name = service_connect_container_name(task.id);
+    proxy.arn = first.arn.substr(0, first.arn.rfind('/') + 1) + stable_uuid(task.arn + "/" + proxy.name);
+    proxy.image = kServiceConnectImage;
+    proxy.status = first.status;
+    proxy.health = first.status == ContainerStatus::Running ? HealthStatus::Healthy : HealthStatus::Unknown;
+    proxy.started_at = first.started_at;
+    o["containers"].push_back(container_to_json(task, proxy, eni));
+  }
   if (!task.cpu_architecture.empty())
     o["attributes"] = Json::array({{{"name", "ecs.cpu-architecture"}, {"value", task.cpu_architecture}}});
   if (!task.availability_zone.empty()) o["availabilityZone"] = task.availability_zone;

@@ -106,6 +106,9 @@ struct Task {
   // The task's address on the endpoints network (the runtime's NetworkReady): requests relayed from
   // another address are not this task's, whatever id they carry.
   std::string endpoint_address;
+  // The task runs a Service Connect proxy (api/ecs/service_connect.hpp): DescribeTasks shows its
+  // ecs-service-connect-<6> container.
+  bool service_connect = false;
 
   // State.
   TaskStatus last_status = TaskStatus::Provisioning;

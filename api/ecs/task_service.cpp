@@ -1,6 +1,7 @@
 #include "api/ecs/task_service.hpp"
 
 #include "api/ecs/arn.hpp"
+#include "api/ecs/service_connect.hpp"
 #include "api/ecs/task_log_groups.hpp"
 #include "api/ecs/task_secrets.hpp"
 #include "api/ecs/task_spec_builder.hpp"
@@ -127,6 +128,11 @@ void launch_task(EcsProvider& provider, EcsState& state, Task& task, const TaskD
     auto subnet = networks.subnets.find(eni->subnet_id);
     if (subnet != networks.subnets.end()) spec.network.subnet_cidr = subnet->second.cidr();
   }
+  if (!task.service_name.empty())
+    if (const EcsService* service = state.services.find(task.cluster_name, task.service_name))
+      apply_discovery(spec, state, *service, task, definition, provider.discovery(),
+                      std::string("http://") + kTaskEndpointsAddress + "/api/" + task.endpoint_id + "/service-connect");
+  task.service_connect = !spec.network.pause_command.empty();
   runtime->launch(std::move(spec));
 }
 

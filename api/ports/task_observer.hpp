@@ -27,6 +27,14 @@ struct TaskLoadBalancer {
   int container_port = 0;
 };
 
+// A Cloud Map service the task is an instance of while it runs (ECS's serviceRegistries entry, or
+// the Cloud Map service of one of its Service Connect endpoints).
+struct TaskRegistry {
+  std::string registry_arn;  // the Cloud Map service ARN
+  int port = 0;              // AWS_INSTANCE_PORT (0: none)
+  bool service_connect = false;
+};
+
 struct TaskInfo {
   std::string account_id, region;
   std::string task_arn, task_id;
@@ -43,6 +51,8 @@ struct TaskInfo {
   std::string docker_network; // the bridge the task's namespace is on, may be empty
   std::vector<TaskPortInfo> ports;
   std::vector<TaskLoadBalancer> load_balancers;  // the service's target groups (ip targets: IP + container port)
+  std::vector<TaskRegistry> registries;  // Cloud Map instances to register (service tasks)
+  bool health_checked = false;  // an essential container has a health check (health_status counts)
   std::string last_status;    // as on the wire: RUNNING, DEACTIVATING, STOPPED...
   std::string health_status;  // HEALTHY | UNHEALTHY | UNKNOWN
   int cpu_units = 0;          // task size (or the sum of containers'), for metrics

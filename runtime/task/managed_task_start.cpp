@@ -241,7 +241,8 @@ ContainerCreateSpec TaskRunner::ManagedTask::pause_spec(const std::string& image
   pause.extra_hosts = net.extra_hosts;
   pause.stop_timeout_s = static_cast<int>(runner_.options_.pause_stop_timeout.count());
   pause.network_mode = net.network.empty() ? "bridge" : net.network;
-  if (!net.network.empty()) pause.endpoint = EndpointSpec{net.network, net.ipv4_address, {}};
+  if (!net.network.empty()) pause.endpoint = EndpointSpec{net.network, net.ipv4_address, net.aliases};
+  if (!net.pause_command.empty()) pause.cmd = net.pause_command;
   if (!net.publish_ip.empty()) {
     for (auto port : net.published_ports) {
       port.host_ip = net.publish_ip;

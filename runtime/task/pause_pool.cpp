@@ -45,7 +45,7 @@ PausePool::PausePool(DockerClient& docker, DockerNetworks& networks, std::size_t
 
 bool PausePool::eligible(const ContainerCreateSpec& pause) {
   return pause.endpoint && !pause.endpoint->network.empty() && !pause.endpoint->ipv4_address.empty() &&
-         pause.port_bindings.empty();
+         pause.port_bindings.empty() && pause.endpoint->aliases.empty() && !pause.cmd;
 }
 
 // Everything of the spec but its address (and what is named after it), name and labels.

@@ -44,7 +44,7 @@ class PausePool {
   bool enabled() const { return per_network_ > 0; }
 
   // Whether a pause container of this shape can come from the pool: a user-defined network, a
-  // planned address, no published ports.
+  // planned address, no published ports, no network aliases, the image's own command.
   static bool eligible(const ContainerCreateSpec& pause);
 
   // A running warm container of the same shape as `pause` (the task's own pause spec) with an

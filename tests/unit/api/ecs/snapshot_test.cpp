@@ -343,14 +343,14 @@ TEST(EcsSnapshotMembers, EverySnapshottedEntityHasTheMembersTheSnapshotNames) {
 #if defined(__GLIBCXX__) && __SIZEOF_POINTER__ == 8
   EXPECT_EQ(sizeof(Cluster), 472u);
   EXPECT_EQ(sizeof(TaskDefinition), 560u);
-  EXPECT_EQ(sizeof(Task), 1344u);  // deactivating_until, targets_registered: service_load_balancer_test
+  EXPECT_EQ(sizeof(Task), 1352u);  // deactivating_until, targets_registered: service_load_balancer_test; service_connect: service_connect_test
   EXPECT_EQ(sizeof(Container), 272u);
   EXPECT_EQ(sizeof(TaskOverrides), 192u);
   EXPECT_EQ(sizeof(ContainerOverride), 120u);
   EXPECT_EQ(sizeof(NetworkAttachment), 72u);
-  EXPECT_EQ(sizeof(EcsService), 1248u);
-  EXPECT_EQ(sizeof(Deployment), 416u);
-  EXPECT_EQ(sizeof(DeploymentTemplate), 248u);  // load_balancers: service_load_balancer_test
+  EXPECT_EQ(sizeof(EcsService), 1408u);
+  EXPECT_EQ(sizeof(Deployment), 496u);
+  EXPECT_EQ(sizeof(DeploymentTemplate), 328u);  // load_balancers: service_load_balancer_test; service_connect_*: service_connect_test
   EXPECT_EQ(sizeof(DeploymentSettings), 32u);
   EXPECT_EQ(sizeof(ServiceEvent), 72u);
 #else
