@@ -105,8 +105,9 @@ def to_ms(text: str) -> float:
     return value * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def wrk(name: str, url: str, seconds: int) -> dict:
-    cmd = [WRK, "-t2", "-c64", f"-d{seconds}s", "--latency", url]
+def wrk(name: str, url: str, seconds: int, prefix: tuple[str, ...] = ()) -> dict:
+    """`prefix`: what wrk runs under (e.g. nsenter into a task's network namespace)."""
+    cmd = [*prefix, WRK, "-t2", "-c64", f"-d{seconds}s", "--latency", url]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30).stdout
     print(f"\n--- {name}: {' '.join(cmd)}")
     print("\n".join("    " + line for line in out.strip().splitlines()))
