@@ -10,6 +10,7 @@
 #include "api/platform.hpp"
 #include "api/ports/task_metadata.hpp"
 #include "api/secretsmanager/provider.hpp"
+#include "api/servicediscovery/provider.hpp"
 #include "api/ssm/provider.hpp"
 #include "api/sts/provider.hpp"
 
@@ -43,6 +44,11 @@ std::shared_ptr<Service> make_elbv2(Platform& p) {
 std::shared_ptr<Service> make_ssm(Platform&) { return std::make_shared<ssm::SsmProvider>(); }
 std::shared_ptr<Service> make_secretsmanager(Platform& p) { return std::make_shared<secretsmanager::SecretsManagerProvider>(p.ids); }
 std::shared_ptr<Service> make_cloudwatch(Platform& p) { return std::make_shared<cloudwatch::CloudWatchProvider>(p.clock); }
+std::shared_ptr<Service> make_servicediscovery(Platform& p) {
+  auto discovery = std::make_shared<servicediscovery::DiscoveryProvider>(p.ids, p.networks);
+  discovery->set_clock(p.clock);
+  return discovery;
+}
 std::shared_ptr<Service> make_autoscaling(Platform& p) {
   return std::make_shared<autoscaling::AutoScalingProvider>(p.ids, p.clock);
 }
@@ -57,6 +63,7 @@ const std::vector<ServiceEntry>& service_list() {
       {"secretsmanager", make_secretsmanager},
       {"cloudwatch", make_cloudwatch},
       {"autoscaling", make_autoscaling},
+      {"servicediscovery", make_servicediscovery},
   };
   return list;
 }

@@ -17,7 +17,7 @@ import subprocess
 import pytest
 
 from harness import boto
-from harness.alb import (DOCKER, IMAGE, app_container, default_network, describe_service, poll, private_ip, tasks,
+from harness.alb import (DOCKER, IMAGE, app_container, default_network, poll, private_ip, tasks,
                          task_id)
 from harness.alb import cluster  # noqa: F401  (fixture)
 from harness.cli import ok
@@ -131,7 +131,7 @@ def test_workshop_service_connect_catalog_and_ui(aws, ecs, logs, sd, cluster):
            "--desired-count", "1", "--launch-type", "FARGATE", "--network-configuration", json.dumps(net),
            "--service-connect-configuration", json.dumps({"enabled": True})))
     running(ecs, cluster, "ui", 1)
-    listed = ok(aws(f"ecs list-services-by-namespace --namespace retail")).json()["serviceArns"]
+    listed = ok(aws("ecs list-services-by-namespace --namespace retail")).json()["serviceArns"]
     assert sorted(a.rsplit("/", 1)[-1] for a in listed) == ["catalog", "ui"]
 
     def answers() -> list[str]:
