@@ -2,6 +2,8 @@
 // The one error type thrown inside api/ and caught at exactly one place (the protocol codec).
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace ecslocal::api {
 
@@ -10,8 +12,18 @@ struct AwsError : std::runtime_error {
   int http_status;   // 400 unless the model says otherwise
   bool sender_fault;
 
+  // Members of the error shape beyond its message (e.g. Cloud Map's NamespaceAlreadyExists carries
+  // NamespaceId and CreatorRequestId), as the model names them; the JSON and CBOR codecs add them
+  // to the error document.
+  std::vector<std::pair<std::string, std::string>> members;
+
   AwsError(std::string error_code, const std::string& message, int status = 400, bool sender = true)
       : std::runtime_error(message), code(std::move(error_code)), http_status(status), sender_fault(sender) {}
+
+  AwsError&& with(std::string member, std::string value) && {
+    members.emplace_back(std::move(member), std::move(value));
+    return std::move(*this);
+  }
 };
 
 // Coral-level errors answered before a service's operation runs.

@@ -82,7 +82,7 @@ class CborCodec final : public Codec {
       type = query_compatible_type(route, error.code);
       if (route.service->model().query_compatible) out.query_error = query_error_header(error);
     }
-    out.body = encode_cbor(Json{{"__type", type}, {"message", error.what()}}, nullptr);
+    out.body = encode_cbor(error_document(type, error), nullptr);
   }
 };
 

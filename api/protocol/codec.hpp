@@ -68,6 +68,14 @@ inline bool is_coral_error(const std::string& code) {
   return code == "SerializationException" || code == "UnknownOperationException";
 }
 
+// The error document of the JSON and CBOR protocols: {"__type", "message"} plus the error's own
+// members (AwsError::members).
+inline Json error_document(const std::string& type, const AwsError& error) {
+  Json out{{"__type", type}, {"message", error.what()}};
+  for (const auto& [member, value] : error.members) out[member] = value;
+  return out;
+}
+
 // For services answering JSON 1.0 or CBOR besides query: the error's __type (its shape,
 // namespaced as Smithy names it: "com.amazonaws.cloudwatch#ResourceNotFound") and the
 // x-amzn-query-error header value ("ResourceNotFound;Sender") carrying the query code.

@@ -106,7 +106,7 @@ class JsonCodec final : public Codec {
       type = query_compatible_type(route, error.code);
       out.query_error = query_error_header(error);
     }
-    out.body = Json{{"__type", type}, {"message", error.what()}}.dump(-1, ' ', false, Json::error_handler_t::replace);
+    out.body = error_document(type, error).dump(-1, ' ', false, Json::error_handler_t::replace);
   }
 };
 

@@ -56,9 +56,9 @@ Json create_service(DiscoveryProvider& p, const RequestContext& ctx, Json& input
   if (const DiscoveryService* existing = state.find_service_by_name(ns->id, name)) {
     if (!creator.empty() && existing->creator_request_id == creator)
       return Json{{"Service", service_json(*existing, false)}};  // the same request again
-    throw ServiceAlreadyExists("Service " + name + " already exists in namespace " + ns->id + " (" + existing->id +
-                               ", CreatorRequestId " +
-                               (existing->creator_request_id.empty() ? "none" : existing->creator_request_id) + ").");
+    throw ServiceAlreadyExists("Service " + name + " already exists in namespace " + ns->id + ".")
+        .with("CreatorRequestId", existing->creator_request_id)
+        .with("ServiceId", existing->id);
   }
   DiscoveryService s;
   s.name = name;

@@ -46,7 +46,7 @@ TEST_F(QueryProtocol, HealthListsTheServedServices) {
   Connection c(port());
   auto services = body_of(c.request(http::verb::get, "/_ecslocal/health", ""))["services"];
   EXPECT_EQ(services, nlohmann::json({"ecs", "logs", "ec2", "iam", "sts", "elbv2", "ssm", "secretsmanager",
-                                         "cloudwatch", "autoscaling"}));
+                                         "cloudwatch", "autoscaling", "servicediscovery"}));
 }
 
 }  // namespace

@@ -28,7 +28,9 @@ TEST_F(DiscoveryTest, ServiceInAnHttpNamespaceIsOfTypeHttp) {
   EXPECT_EQ(h.ok("CreateService", {{"Name", "cart"}, {"NamespaceId", ns}, {"CreatorRequestId", "c1"}})["Service"]["Id"], id);
   auto dup = h.call("CreateService", {{"Name", "cart"}, {"NamespaceId", ns}, {"CreatorRequestId", "c2"}});
   EXPECT_EQ(dup.error_type(), "ServiceAlreadyExists");
-  EXPECT_EQ(dup.message(), "Service cart already exists in namespace " + ns + " (" + id + ", CreatorRequestId c1).");
+  EXPECT_EQ(dup.message(), "Service cart already exists in namespace " + ns + ".");
+  EXPECT_EQ(dup.body["ServiceId"], id);
+  EXPECT_EQ(dup.body["CreatorRequestId"], "c1");
   // DNS records make no sense in an HTTP namespace.
   auto dns = h.call("CreateService", {{"Name", "dns"}, {"NamespaceId", ns},
                                       {"DnsConfig", {{"DnsRecords", {{{"Type", "A"}, {"TTL", 10}}}}}}});
