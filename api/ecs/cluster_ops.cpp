@@ -1,6 +1,7 @@
 // CreateCluster, DescribeClusters, ListClusters, UpdateCluster, UpdateClusterSettings,
 // PutClusterCapacityProviders, DeleteCluster, and the cluster resolver of the tag operations.
 // Entity and rules: api/ecs/cluster_model.hpp; wire form: api/ecs/cluster_mapping.hpp.
+#include <algorithm>
 #include <set>
 
 #include "api/ecs/errors.hpp"
@@ -21,13 +22,25 @@ Json changed_cluster_response(const EcsState& state, const Cluster& cluster) {
 
 // serviceConnectDefaults.namespace: a Cloud Map namespace's name or ARN; a name no namespace has
 // makes ECS create an HTTP namespace of that name. The cluster shows the namespace's ARN.
-void resolve_default_namespace(EcsProvider& provider, const RequestContext& ctx, ClusterRequest& request) {
+// check_default_namespace runs with the other checks; set_default_namespace after them all, so a
+// refused call makes no namespace.
+void check_default_namespace(EcsProvider& provider, const RequestContext& ctx, const ClusterRequest& request) {
+  ServiceDiscovery* discovery = provider.discovery();
+  if (!discovery || !request.service_connect_namespace || request.service_connect_namespace->empty()) return;
+  const std::string& given = *request.service_connect_namespace;
+  if (discovery->find_namespace(ctx.account_id, ctx.region, given)) return;
+  if (given.rfind("arn:", 0) == 0) throw NamespaceNotFoundException("Failed to retrieve namespace for " + given);
+  const bool printable = std::all_of(given.begin(), given.end(), [](char c) { return c >= '!' && c <= '~'; });
+  if (!printable || given.size() > 1024)
+    throw InvalidParameterException("serviceConnectDefaults.namespace must be 1-1024 printable characters without spaces.");
+}
+
+void set_default_namespace(EcsProvider& provider, const RequestContext& ctx, const ClusterRequest& request, Cluster& cluster) {
   ServiceDiscovery* discovery = provider.discovery();
   if (!discovery || !request.service_connect_namespace || request.service_connect_namespace->empty()) return;
   const std::string& given = *request.service_connect_namespace;
   auto found = discovery->find_namespace(ctx.account_id, ctx.region, given);
-  if (!found && given.rfind("arn:", 0) == 0) throw NamespaceNotFoundException("Failed to retrieve namespace for " + given);
-  request.service_connect_namespace = found ? found->arn : discovery->ensure_http_namespace(ctx.account_id, ctx.region, given).arn;
+  cluster.service_connect_namespace = found ? found->arn : discovery->ensure_http_namespace(ctx.account_id, ctx.region, given).arn;
 }
 
 // Checks and applies the members CreateCluster and UpdateCluster share.
@@ -74,9 +87,10 @@ Json create_cluster(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   validate_new_tags(request.tags);
   if (const Cluster* existing = state.clusters.find(name); existing && existing->active())
     return changed_cluster_response(state, *existing);
-  resolve_default_namespace(provider, ctx, request);
+  check_default_namespace(provider, ctx, request);
   Cluster cluster = new_cluster(state, ctx, name, request);
   Cluster& stored = state.clusters.put(std::move(cluster));
+  set_default_namespace(provider, ctx, request, stored);
   state.tags.erase(stored.arn);
   if (!request.tags.empty()) state.tags.set(stored.arn, request.tags);
   return changed_cluster_response(state, stored);
@@ -123,8 +137,9 @@ Json update_cluster(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   auto& state = provider.state(ctx);
   ClusterRequest request = cluster_request_from_json(input);
   Cluster& cluster = require_active_cluster(state, ctx, request.cluster);
-  resolve_default_namespace(provider, ctx, request);
+  check_default_namespace(provider, ctx, request);
   apply_cluster_options(cluster, request);
+  set_default_namespace(provider, ctx, request, cluster);
   return changed_cluster_response(state, cluster);
 }
 

@@ -8,6 +8,7 @@
 
 #include "api/ecs/errors.hpp"
 #include "api/ports/task_metadata.hpp"
+#include "runtime/labels.hpp"
 
 namespace ecslocal::api::ecs {
 namespace {
@@ -84,7 +85,6 @@ void resolve_service_connect(DeploymentTemplate& spec, const Cluster& cluster, c
   if (!ns) throw NamespaceNotFoundException("Failed to retrieve namespace for " + given);
   spec.service_connect_namespace = ns->arn;
   spec.service_connect_namespace_name = ns->name;
-  if (!config.contains("namespace")) spec.service_connect["namespace"] = ns->arn;
 
   // What the other services of the namespace already use.
   std::set<std::string> taken_discovery, taken_dns;
@@ -97,8 +97,9 @@ void resolve_service_connect(DeploymentTemplate& spec, const Cluster& cluster, c
       taken_dns.insert(e.dns_name + ":" + std::to_string(e.port));
     }
   }
-  Json resources = Json::array();
-  std::set<std::string> own;
+  // Every entry is checked before any Cloud Map service is made: a refused call leaves nothing.
+  std::vector<std::string> discovery_names;
+  std::set<std::string> own, own_aliases;
   for (const auto& entry : services_of(config)) {
     const std::string port_name = entry.value("portName", "");
     if (port_name.empty()) throw InvalidParameterException("Service Connect services need a portName.");
@@ -112,11 +113,16 @@ void resolve_service_connect(DeploymentTemplate& spec, const Cluster& cluster, c
     if (taken_discovery.count(e.discovery_name) || !own.insert(e.discovery_name).second)
       throw InvalidParameterException("The discovery name " + e.discovery_name +
                                       " is already used by another Service Connect service in namespace " + ns->name + ".");
-    if (taken_dns.count(e.dns_name + ":" + std::to_string(e.port)))
-      throw InvalidParameterException("The client alias " + e.dns_name + ":" + std::to_string(e.port) +
+    const std::string alias = e.dns_name + ":" + std::to_string(e.port);
+    if (taken_dns.count(alias) || !own_aliases.insert(alias).second)
+      throw InvalidParameterException("The client alias " + alias +
                                       " is already used by another Service Connect service in namespace " + ns->name + ".");
-    DiscoveryServiceInfo made = discovery->ensure_service(account_id, region, ns->id, e.discovery_name);
-    resources.push_back({{"discoveryName", e.discovery_name}, {"discoveryArn", made.arn}});
+    discovery_names.push_back(e.discovery_name);
+  }
+  Json resources = Json::array();
+  for (const auto& name : discovery_names) {
+    DiscoveryServiceInfo made = discovery->ensure_service(account_id, region, ns->id, name);
+    resources.push_back({{"discoveryName", name}, {"discoveryArn", made.arn}});
   }
   spec.service_connect_resources = std::move(resources);
 }
@@ -199,7 +205,8 @@ std::string service_connect_vip(EcsState& state, const std::string& namespace_ar
 }
 
 Json service_connect_config(EcsState& state, const EcsService& service, const std::string& deployment_id,
-                            ServiceDiscovery* discovery, const std::string& account_id, const std::string& region) {
+                            ServiceDiscovery* discovery, const std::string& account_id, const std::string& region,
+                            const std::vector<std::string>* hosts) {
   const DeploymentTemplate& spec = task_template(service, deployment_id);
   Json listeners = Json::array();
   if (!enabled(spec.service_connect) || spec.service_connect_namespace.empty()) return {{"version", 0}, {"listeners", listeners}};
@@ -220,6 +227,7 @@ Json service_connect_config(EcsState& state, const EcsService& service, const st
   }
   for (const auto& e : namespace_endpoints(state, spec.service_connect_namespace)) {
     if (own_ports.count(e.port)) continue;
+    if (hosts && std::find(hosts->begin(), hosts->end(), e.dns_name) == hosts->end()) continue;
     Json upstreams = Json::array();
     if (discovery && !e.discovery_arn.empty())
       for (const auto& instance : discovery->instances(account_id, region, e.discovery_arn)) {
@@ -276,27 +284,34 @@ std::string service_connect_container_name(const std::string& task_id) {
   return "ecs-service-connect-" + suffix;
 }
 
-void apply_discovery(runtime::TaskSpec& spec, EcsState& state, const EcsService& service, const Task& task,
-                     const TaskDefinition& definition, ServiceDiscovery* discovery, const std::string& config_url) {
+std::vector<std::string> apply_discovery(runtime::TaskSpec& spec, EcsState& state, const EcsService& service, const Task& task,
+                                         const TaskDefinition& definition, ServiceDiscovery* discovery,
+                                         const std::string& config_url) {
+  (void)definition;
+  std::vector<std::string> hosts;
   const DeploymentTemplate& tmpl = task_template(service, task.started_by);
   if (enabled(tmpl.service_connect) && !tmpl.service_connect_namespace.empty()) {
     Json config = service_connect_config(state, service, task.started_by, discovery, task.account_id, task.region);
-    for (const auto& l : config["listeners"])
-      if (l.contains("host")) spec.network.extra_hosts.push_back(l.value("host", "") + ":" + l.value("address", ""));
-    // The hosts of endpoints skipped in this task (its own ports) still resolve, as on AWS.
+    // Every endpoint host resolves in the task, also those its own ports keep from being proxied.
     for (const auto& e : namespace_endpoints(state, tmpl.service_connect_namespace)) {
-      const std::string entry = e.dns_name + ":" + service_connect_vip(state, tmpl.service_connect_namespace, e.dns_name);
-      if (std::find(spec.network.extra_hosts.begin(), spec.network.extra_hosts.end(), entry) == spec.network.extra_hosts.end())
-        spec.network.extra_hosts.push_back(entry);
+      if (std::find(hosts.begin(), hosts.end(), e.dns_name) != hosts.end()) continue;
+      hosts.push_back(e.dns_name);
+      spec.network.extra_hosts.push_back(e.dns_name + ":" + service_connect_vip(state, tmpl.service_connect_namespace, e.dns_name));
     }
     spec.network.pause_command = {"/pause", "--service-connect", config_url, config.dump()};
   }
-  if (!discovery || !service.service_registries.is_array()) return;
+  if (!discovery || !service.service_registries.is_array()) return hosts;
   for (const auto& r : service.service_registries) {
     auto info = discovery->find_service(task.account_id, task.region, r.value("registryArn", ""));
     if (!info || info->name_space.type != "DNS_PRIVATE" || !info->dns_a) continue;
+    if (!info->name_space.vpc_id.empty() && task.attachment && !spec.network.network.empty()) {
+      // Only in the namespace's own VPC (the alias lives on the task's VPC bridge).
+      auto vpc = spec.labels.find(std::string(runtime::labels::vpc));
+      if (vpc != spec.labels.end() && vpc->second != info->name_space.vpc_id) continue;
+    }
     spec.network.aliases.push_back(info->name + "." + info->name_space.name);
   }
+  return hosts;
 }
 
 }  // namespace ecslocal::api::ecs

@@ -72,8 +72,11 @@ std::vector<api::TaskRegistry> task_registries(const EcsService& service, const 
 std::string service_connect_vip(EcsState& state, const std::string& namespace_arn, const std::string& host);
 
 // What the proxy of a task is told: {"version", "listeners": [{address, port, upstreams: [{address, port}]}]}.
+// `hosts`: the endpoint hosts the task was given at launch (its /etc/hosts entries; endpoints made
+// later stay invisible to it, as on AWS); null: every endpoint of the namespace now.
 Json service_connect_config(EcsState& state, const EcsService& service, const std::string& deployment_id,
-                            ServiceDiscovery* discovery, const std::string& account_id, const std::string& region);
+                            ServiceDiscovery* discovery, const std::string& account_id, const std::string& region,
+                            const std::vector<std::string>* hosts = nullptr);
 
 // The image ECS reports for the proxy container.
 inline constexpr const char* kServiceConnectImage = "ecs-service-connect-agent:interface-v1";
@@ -85,8 +88,9 @@ std::string stable_uuid(const std::string& seed);
 std::string service_connect_container_name(const std::string& task_id);
 
 // Adds to a service task's spec its Service Connect hosts and proxy command, and its classic
-// discovery DNS aliases. `config_url`: the proxy's config URL (the task endpoints).
-void apply_discovery(runtime::TaskSpec& spec, EcsState& state, const EcsService& service, const Task& task,
+// discovery DNS aliases. `config_url`: the proxy's config URL (the task endpoints). Returns the
+// Service Connect endpoint hosts the task was given (empty: it runs no proxy).
+std::vector<std::string> apply_discovery(runtime::TaskSpec& spec, EcsState& state, const EcsService& service, const Task& task,
                      const TaskDefinition& definition, ServiceDiscovery* discovery, const std::string& config_url);
 
 // The deployment template of the task's deployment (the service's current one when it is gone).

@@ -77,7 +77,12 @@ Json deployment_to_json(const Deployment& d) {
               {"rolloutState", rollout_state_text(d.rollout)},
               {"rolloutStateReason", d.rollout_reason}};
   add_template(out, d.spec);
-  if (!d.spec.service_connect.is_null()) out["serviceConnectConfiguration"] = d.spec.service_connect;
+  if (!d.spec.service_connect.is_null()) {
+    Json shown = d.spec.service_connect;  // as given; a namespace that came from the cluster is shown by its ARN
+    if (shown.is_object() && !shown.contains("namespace") && !d.spec.service_connect_namespace.empty())
+      shown["namespace"] = d.spec.service_connect_namespace;
+    out["serviceConnectConfiguration"] = std::move(shown);
+  }
   if (d.spec.service_connect_resources.is_array()) out["serviceConnectResources"] = d.spec.service_connect_resources;
   return out;
 }

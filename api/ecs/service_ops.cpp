@@ -190,7 +190,10 @@ Json update_service(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   validate_placement(constraints, strategies);
   if (in.service_registries)
     validate_service_registries(*in.service_registries, *td, provider.discovery(), ctx.account_id, ctx.region);
-  resolve_service_connect(spec, cluster, *td, provider.discovery(), state, service.arn, ctx.account_id, ctx.region);
+  // Resolved again only when it or the task definition changed: an UpdateService of the desired
+  // count neither needs the namespace nor remakes Cloud Map services.
+  if (spec.service_connect != service.spec.service_connect || spec.task_definition_arn != service.spec.task_definition_arn)
+    resolve_service_connect(spec, cluster, *td, provider.discovery(), state, service.arn, ctx.account_id, ctx.region);
 
   // Everything checked: apply.
   redeploy = redeploy || in.force_new_deployment || load_balancers != service.load_balancers ||

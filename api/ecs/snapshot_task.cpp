@@ -47,7 +47,7 @@ ECSLOCAL_SNAPSHOT_FIELDS(Task,
                          launch_type, capacity_provider_name, platform_version, platform_family, availability_zone,
                          cpu_architecture, cpu, memory, ephemeral_storage_gib, group, started_by, reference_id,
                          service_name, enable_execute_command, overrides, attachment, containers, endpoint_id,
-                         credentials_id, task_role_arn, endpoint_address, service_connect,
+                         credentials_id, task_role_arn, endpoint_address, service_connect, service_connect_hosts,
                          // state
                          last_status, desired_status, health, stop_code, stopped_reason, connected, version, created_at,
                          connectivity_at, pull_started_at, pull_stopped_at, started_at, stopping_at,

@@ -261,7 +261,7 @@ MetadataReply TaskEndpoints::service_connect(const std::string& id, const std::s
   const EcsService* service = task && !task->service_name.empty() ? in->services.find(task->cluster_name, task->service_name) : nullptr;
   if (!service) return not_found("no Service Connect configuration for endpoint id " + id);
   return json_reply(200, service_connect_config(*in, *service, task->started_by, provider_.discovery(), task->account_id,
-                                                task->region));
+                                                task->region, &task->service_connect_hosts));
 }
 
 MetadataReply TaskEndpoints::credentials(const std::string& id, const std::string& caller, Clock::time_point now) {

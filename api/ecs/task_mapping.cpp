@@ -265,8 +265,12 @@ Json task_to_json(const Task& task, const std::vector<Tag>* tags, const vpc::Net
     proxy.name = service_connect_container_name(task.id);
     proxy.arn = first.arn.substr(0, first.arn.rfind('/') + 1) + stable_uuid(task.arn + "/" + proxy.name);
     proxy.image = kServiceConnectImage;
-    proxy.status = first.status;
-    proxy.health = first.status == ContainerStatus::Running ? HealthStatus::Healthy : HealthStatus::Unknown;
+    // In step with the task: running (and healthy) from RUNNING until it stops.
+    const bool up = task.last_status >= TaskStatus::Running && task.last_status < TaskStatus::Stopped;
+    proxy.status = task.last_status == TaskStatus::Stopped ? ContainerStatus::Stopped
+                   : up                                   ? ContainerStatus::Running
+                                                          : ContainerStatus::Pending;
+    proxy.health = up ? HealthStatus::Healthy : HealthStatus::Unknown;
     proxy.started_at = first.started_at;
     o["containers"].push_back(container_to_json(task, proxy, eni));
   }

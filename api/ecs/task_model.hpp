@@ -107,8 +107,10 @@ struct Task {
   // another address are not this task's, whatever id they carry.
   std::string endpoint_address;
   // The task runs a Service Connect proxy (api/ecs/service_connect.hpp): DescribeTasks shows its
-  // ecs-service-connect-<6> container.
+  // ecs-service-connect-<6> container; the endpoint hosts it was given at launch are the only
+  // ones its proxy serves.
   bool service_connect = false;
+  std::vector<std::string> service_connect_hosts;
 
   // State.
   TaskStatus last_status = TaskStatus::Provisioning;

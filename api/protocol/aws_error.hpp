@@ -14,16 +14,12 @@ struct AwsError : std::runtime_error {
 
   // Members of the error shape beyond its message (e.g. Cloud Map's NamespaceAlreadyExists carries
   // NamespaceId and CreatorRequestId), as the model names them; the JSON and CBOR codecs add them
-  // to the error document.
+  // to the error document. Set them on the thrown object itself (not a copy of its base).
   std::vector<std::pair<std::string, std::string>> members;
 
   AwsError(std::string error_code, const std::string& message, int status = 400, bool sender = true)
       : std::runtime_error(message), code(std::move(error_code)), http_status(status), sender_fault(sender) {}
 
-  AwsError&& with(std::string member, std::string value) && {
-    members.emplace_back(std::move(member), std::move(value));
-    return std::move(*this);
-  }
 };
 
 // Coral-level errors answered before a service's operation runs.

@@ -47,9 +47,9 @@ Json create_namespace(DiscoveryProvider& p, const RequestContext& ctx, const Jso
     if (!creator.empty() && existing->creator_request_id == creator && existing->type == type &&
         state.operations.count(existing->create_operation_id))
       return Json{{"OperationId", existing->create_operation_id}};  // the same request again
-    throw NamespaceAlreadyExists("Namespace " + name + " already exists.")
-        .with("CreatorRequestId", existing->creator_request_id)
-        .with("NamespaceId", existing->id);
+    NamespaceAlreadyExists error("Namespace " + name + " already exists.");
+    error.members = {{"CreatorRequestId", existing->creator_request_id}, {"NamespaceId", existing->id}};
+    throw error;
   }
   Namespace ns;
   ns.name = name;

@@ -56,9 +56,9 @@ Json create_service(DiscoveryProvider& p, const RequestContext& ctx, Json& input
   if (const DiscoveryService* existing = state.find_service_by_name(ns->id, name)) {
     if (!creator.empty() && existing->creator_request_id == creator)
       return Json{{"Service", service_json(*existing, false)}};  // the same request again
-    throw ServiceAlreadyExists("Service " + name + " already exists in namespace " + ns->id + ".")
-        .with("CreatorRequestId", existing->creator_request_id)
-        .with("ServiceId", existing->id);
+    ServiceAlreadyExists error("Service " + name + " already exists in namespace " + ns->id + ".");
+    error.members = {{"CreatorRequestId", existing->creator_request_id}, {"ServiceId", existing->id}};
+    throw error;
   }
   DiscoveryService s;
   s.name = name;
@@ -146,7 +146,8 @@ Json delete_service(DiscoveryProvider& p, const RequestContext& ctx, Json& input
     throw ResourceInUse("The service " + s.id + " has " + std::to_string(s.instances.size()) +
                         (s.instances.size() == 1 ? " registered instance" : " registered instances") +
                         "; deregister them before deleting the service.");
-  p.state(ctx).services.erase(s.id);
+  const std::string id = s.id;  // the key outlives the element it names
+  p.state(ctx).services.erase(id);
   return Json::object();
 }
 

@@ -26,19 +26,28 @@ StringMap task_attributes(const TaskInfo& task, const TaskRegistry& registry, co
 }  // namespace
 
 void DiscoveryProvider::on_task(TaskChange change, const TaskInfo& task) {
-  if (task.registries.empty() || task.task_id.empty()) return;
+  if (task.task_id.empty() || task.service_name.empty()) return;
   DiscoveryState* state = store_.find(task.account_id, task.region);
   if (!state) return;
   const TimePoint now = task.at != TimePoint{} ? task.at : clock_();
+  if (change == TaskChange::Stopping || change == TaskChange::Stopped) {
+    // From every Cloud Map service that has it as ECS registered it, not only the registries the
+    // service names now (an UpdateService may have changed them since the task started).
+    std::vector<DiscoveryService*> holding;
+    for (auto& [id, s] : state->services)
+      if (const Instance* i = s.find_instance(task.task_id)) {
+        auto named = i->attributes.find("ECS_SERVICE_NAME");
+        if (named != i->attributes.end() && named->second == task.service_name) holding.push_back(&s);
+      }
+    for (DiscoveryService* s : holding) remove_instance(*state, *s, task.task_id, now);
+    return;
+  }
+  if (task.registries.empty()) return;
   const bool healthy = !task.health_checked || task.health_status == "HEALTHY";
   for (const auto& registry : task.registries) {
     DiscoveryService* s = state->find_service(registry.registry_arn);
     if (!s) continue;
     Instance* existing = s->find_instance(task.task_id);
-    if (change == TaskChange::Stopping || change == TaskChange::Stopped) {
-      if (existing) remove_instance(*state, *s, task.task_id, now);
-      continue;
-    }
     if (existing) {  // Running again, or a health change of a registered task
       if (!s->custom_health || !task.health_checked) continue;
       const std::string health = task.health_status == "HEALTHY"     ? "HEALTHY"

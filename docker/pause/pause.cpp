@@ -496,9 +496,15 @@ Parsed parse_response(std::string_view data, bool ended, int& status, std::strin
   return Parsed::complete;
 }
 
+// TCP_NODELAY, and keepalive probes after 10 s idle (every 5 s, 3 tries): a peer whose network
+// namespace vanished without a FIN or a reset is noticed in about 25 s instead of never.
 void set_nodelay(int fd) {
-  int on = 1;
+  int on = 1, idle = 10, interval = 5, count = 3;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+  setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
 }
 
 // Closes with a reset instead of a FIN: the peer must not take a cut-off stream for a whole one.
@@ -911,7 +917,8 @@ class Proxy {
       else
         close(fd);
     }
-    sessions_.erase(session.id);  // `session` is gone from here on
+    const auto id = session.id;  // the key outlives the element it names
+    sessions_.erase(id);         // `session` is gone from here on
     if (accept_paused_) resume_accepting();
   }
 

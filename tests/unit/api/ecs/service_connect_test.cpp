@@ -17,7 +17,7 @@ class FakeDiscovery : public ServiceDiscovery {
   FakeDiscovery() {
     namespaces.push_back({"ns-aaaaaaaaaaaaaaaa", kNsArn, "retail", "HTTP", ""});
     namespaces.push_back({"ns-bbbbbbbbbbbbbbbb", "arn:aws:servicediscovery:us-east-1:000000000000:namespace/ns-bbbbbbbbbbbbbbbb",
-                          "corp.local", "DNS_PRIVATE", "vpc-1"});
+                          "corp.local", "DNS_PRIVATE", ""});  // the VPC: set by the test that needs it
     DiscoveryServiceInfo api;
     api.id = "srv-dddddddddddddddd";
     api.arn = "arn:aws:servicediscovery:us-east-1:000000000000:service/" + api.id;
@@ -175,6 +175,34 @@ TEST_F(ServiceConnectTest, AClientTaskGetsTheAliasesAndAProxyToTheServerTasks) {
   EXPECT_EQ(proxy["healthStatus"], "HEALTHY");
 }
 
+TEST_F(ServiceConnectTest, ARefusedEntryMakesNoCloudMapServiceForTheOthers) {
+  Json config = server_config();
+  config["services"].push_back({{"portName", "nope"}});
+  expect_error(create_sc("catalog", "catalog", config), "InvalidParameterException");
+  EXPECT_EQ(discovery.services.size(), 1u) << "the first entry's service is not made either";
+  Json twice = server_config();
+  twice["services"].push_back({{"portName", "catalog-service"}, {"discoveryName", "catalog-b"},
+                               {"clientAliases", Json::array({{{"dnsName", "catalog"}, {"port", 80}}})}});
+  auto r = create_sc("catalog", "catalog", twice);
+  expect_error(r, "InvalidParameterException");
+  EXPECT_EQ(r.body["message"], "The client alias catalog:80 is already used by another Service Connect service in namespace retail.");
+}
+
+TEST_F(ServiceConnectTest, ATasksProxyServesOnlyTheEndpointsItStartedWith) {
+  ASSERT_TRUE(create_sc("ui", "ui", Json{{"enabled", true}, {"namespace", "retail"}}).ok());
+  const Task& ui = task_of(tasks_of("ui").at(0));
+  EXPECT_TRUE(ui.service_connect_hosts.empty());
+  ASSERT_TRUE(create_sc("catalog", "catalog", server_config()).ok());  // after ui started
+  auto reply = h.ecs_provider().endpoints().serve("GET", "/api/" + ui.endpoint_id + "/service-connect", "", now);
+  ASSERT_EQ(reply.status, 200);
+  EXPECT_TRUE(Json::parse(reply.body)["listeners"].empty()) << reply.body;
+  // A desired-count change neither resolves the namespace again nor starts a deployment.
+  const size_t made = discovery.services.size();
+  ASSERT_TRUE(update("catalog", {{"desiredCount", 2}}).ok());
+  EXPECT_EQ(service("catalog")["deployments"].size(), 1u);
+  EXPECT_EQ(discovery.services.size(), made);
+}
+
 TEST_F(ServiceConnectTest, AnAliasOnAPortTheTaskListensOnIsNotProxiedInThatTask) {
   // No clientAliases: the alias is catalog.retail on the containerPort (8080), which the server
   // task's own app binds: its proxy leaves that one out, the host entry stays.
@@ -250,6 +278,13 @@ TEST_F(ServiceConnectTest, ClassicDiscoveryInAPrivateDnsNamespaceGivesTheTaskIts
   ASSERT_NE(spec, nullptr);
   EXPECT_EQ(spec->network.aliases, std::vector<std::string>{"api.corp.local"});
   EXPECT_TRUE(spec->network.pause_command.empty());
+  // The namespace's own VPC only: a task of another VPC gets no alias.
+  discovery.services[0].name_space.vpc_id = spec->labels.at("ecslocal.vpc");
+  ASSERT_TRUE(create("api-same", 1, {{"serviceRegistries", registries}}).ok());
+  EXPECT_EQ(runtime.launched(tasks_of("api-same").at(0))->network.aliases, std::vector<std::string>{"api.corp.local"});
+  discovery.services[0].name_space.vpc_id = "vpc-0123456789abcdef0";
+  ASSERT_TRUE(create("api-elsewhere", 1, {{"serviceRegistries", registries}}).ok());
+  EXPECT_TRUE(runtime.launched(tasks_of("api-elsewhere").at(0))->network.aliases.empty());
   Json unknown = Json::array({{{"registryArn", "arn:aws:servicediscovery:us-east-1:000000000000:service/srv-zzzzzzzzzzzzzzzz"}}});
   auto r = create("other", 1, {{"serviceRegistries", unknown}});
   expect_error(r, "InvalidParameterException");

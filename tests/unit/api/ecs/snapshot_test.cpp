@@ -343,7 +343,7 @@ TEST(EcsSnapshotMembers, EverySnapshottedEntityHasTheMembersTheSnapshotNames) {
 #if defined(__GLIBCXX__) && __SIZEOF_POINTER__ == 8
   EXPECT_EQ(sizeof(Cluster), 472u);
   EXPECT_EQ(sizeof(TaskDefinition), 560u);
-  EXPECT_EQ(sizeof(Task), 1352u);  // deactivating_until, targets_registered: service_load_balancer_test; service_connect: service_connect_test
+  EXPECT_EQ(sizeof(Task), 1376u);  // deactivating_until, targets_registered: service_load_balancer_test; service_connect: service_connect_test
   EXPECT_EQ(sizeof(Container), 272u);
   EXPECT_EQ(sizeof(TaskOverrides), 192u);
   EXPECT_EQ(sizeof(ContainerOverride), 120u);
