@@ -6,6 +6,7 @@
 #include <functional>
 #include <set>
 
+#include "api/common/hash.hpp"
 #include "api/ecs/errors.hpp"
 #include "api/ports/task_metadata.hpp"
 #include "runtime/labels.hpp"
@@ -31,13 +32,11 @@ const PortMapping* named_mapping(const TaskDefinition& definition, const std::st
   return nullptr;
 }
 
-ServiceConnectEndpoint endpoint_of(const Json& entry, const PortMapping& mapping, const std::string& namespace_name,
-                                   const std::string& discovery_arn) {
+ServiceConnectEndpoint endpoint_of(const Json& entry, const PortMapping& mapping, const std::string& namespace_name) {
   ServiceConnectEndpoint e;
   const std::string port_name = entry.value("portName", "");
   e.discovery_name = entry.value("discoveryName", "");
   if (e.discovery_name.empty()) e.discovery_name = port_name;
-  e.discovery_arn = discovery_arn;
   e.container_port = mapping.container_port.value_or(0);
   e.upstream_port = entry.value("ingressPortOverride", e.container_port);
   e.port = e.container_port;
@@ -109,7 +108,7 @@ void resolve_service_connect(DeploymentTemplate& spec, const Cluster& cluster, c
                                       definition.family + ":" + std::to_string(definition.revision) + ".");
     if (!mapping->container_port)
       throw InvalidParameterException("The port mapping " + port_name + " has no containerPort.");
-    ServiceConnectEndpoint e = endpoint_of(entry, *mapping, ns->name, "");
+    ServiceConnectEndpoint e = endpoint_of(entry, *mapping, ns->name);
     if (taken_discovery.count(e.discovery_name) || !own.insert(e.discovery_name).second)
       throw InvalidParameterException("The discovery name " + e.discovery_name +
                                       " is already used by another Service Connect service in namespace " + ns->name + ".");
@@ -153,7 +152,7 @@ std::vector<ServiceConnectEndpoint> service_connect_endpoints(const DeploymentTe
   for (const auto& entry : services_of(spec.service_connect)) {
     const PortMapping* mapping = named_mapping(definition, entry.value("portName", ""));
     if (!mapping || !mapping->container_port) continue;
-    ServiceConnectEndpoint e = endpoint_of(entry, *mapping, ns_name, "");
+    ServiceConnectEndpoint e = endpoint_of(entry, *mapping, ns_name);
     e.discovery_arn = resource_arn(spec, e.discovery_name);
     out.push_back(std::move(e));
   }
@@ -172,9 +171,8 @@ std::vector<ServiceConnectEndpoint> namespace_endpoints(const EcsState& state, c
 }
 
 const DeploymentTemplate& task_template(const EcsService& service, const std::string& deployment_id) {
-  for (const auto& d : service.deployments)
-    if (d.id == deployment_id) return d.spec;
-  return service.spec;
+  const Deployment* d = service.find_deployment(deployment_id);
+  return d ? d->spec : service.spec;
 }
 
 std::vector<api::TaskRegistry> task_registries(const EcsService& service, const std::string& deployment_id,
@@ -254,17 +252,13 @@ Json service_connect_config(EcsState& state, const EcsService& service, const st
 }
 
 namespace {
-std::uint64_t fnv64(const std::string& text, std::uint64_t h = 1469598103934665603ULL) {
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
+// The seed of the derived names and ids below (not FNV's own basis: kept so that they stay the
+// same as before the hash was shared).
+constexpr std::uint64_t kNameBasis = 1469598103934665603ULL;
 }  // namespace
 
 std::string stable_uuid(const std::string& seed) {
-  const std::uint64_t a = fnv64(seed), b = fnv64(seed, a ^ 0x9e3779b97f4a7c15ULL);
+  const std::uint64_t a = fnv1a64(seed, kNameBasis), b = fnv1a64(seed, a ^ 0x9e3779b97f4a7c15ULL);
   char text[40];
   std::snprintf(text, sizeof text, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
                 static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
@@ -275,7 +269,7 @@ std::string stable_uuid(const std::string& seed) {
 
 std::string service_connect_container_name(const std::string& task_id) {
   static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-  std::uint64_t h = fnv64(task_id);
+  std::uint64_t h = fnv1a64(task_id, kNameBasis);
   std::string suffix;
   for (int i = 0; i < 6; ++i) {
     suffix += alphabet[h % 62];
@@ -285,9 +279,7 @@ std::string service_connect_container_name(const std::string& task_id) {
 }
 
 std::vector<std::string> apply_discovery(runtime::TaskSpec& spec, EcsState& state, const EcsService& service, const Task& task,
-                                         const TaskDefinition& definition, ServiceDiscovery* discovery,
-                                         const std::string& config_url) {
-  (void)definition;
+                                         ServiceDiscovery* discovery, const std::string& config_url) {
   std::vector<std::string> hosts;
   const DeploymentTemplate& tmpl = task_template(service, task.started_by);
   if (enabled(tmpl.service_connect) && !tmpl.service_connect_namespace.empty()) {

@@ -91,7 +91,7 @@ std::string service_connect_container_name(const std::string& task_id);
 // discovery DNS aliases. `config_url`: the proxy's config URL (the task endpoints). Returns the
 // Service Connect endpoint hosts the task was given (empty: it runs no proxy).
 std::vector<std::string> apply_discovery(runtime::TaskSpec& spec, EcsState& state, const EcsService& service, const Task& task,
-                     const TaskDefinition& definition, ServiceDiscovery* discovery, const std::string& config_url);
+                                         ServiceDiscovery* discovery, const std::string& config_url);
 
 // The deployment template of the task's deployment (the service's current one when it is gone).
 const DeploymentTemplate& task_template(const EcsService& service, const std::string& deployment_id);

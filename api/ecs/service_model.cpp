@@ -1,11 +1,16 @@
 #include "api/ecs/service_model.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace ecslocal::api::ecs {
 
 Deployment* EcsService::find_deployment(const std::string& id) {
-  for (auto& d : deployments)
+  return const_cast<Deployment*>(std::as_const(*this).find_deployment(id));
+}
+
+const Deployment* EcsService::find_deployment(const std::string& id) const {
+  for (const auto& d : deployments)
     if (d.id == id) return &d;
   return nullptr;
 }

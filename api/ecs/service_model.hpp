@@ -108,6 +108,7 @@ struct EcsService {
   Deployment* primary() { return deployments.empty() ? nullptr : &deployments.front(); }
   const Deployment* primary() const { return deployments.empty() ? nullptr : &deployments.front(); }
   Deployment* find_deployment(const std::string& id);
+  const Deployment* find_deployment(const std::string& id) const;
   bool active() const { return status == ServiceStatus::Active; }
   std::string group() const { return "service:" + name; }
 };

@@ -586,9 +586,8 @@ void add_service_event(EcsProvider& provider, EcsService& service, const std::st
 }
 
 const Json& task_load_balancers(const EcsService& service, const std::string& deployment_id) {
-  for (const auto& d : service.deployments)
-    if (d.id == deployment_id && d.spec.load_balancers.is_array()) return d.spec.load_balancers;
-  return service.load_balancers;
+  const Deployment* d = service.find_deployment(deployment_id);
+  return d && d->spec.load_balancers.is_array() ? d->spec.load_balancers : service.load_balancers;
 }
 
 std::optional<Clock::duration> deactivation_delay(const EcsProvider& provider, const EcsService& service, const Task& task) {

@@ -4,6 +4,7 @@
 #include <ctime>
 #include <random>
 
+#include "api/common/hash.hpp"
 #include "api/ecs/provider.hpp"
 #include "api/ecs/service_connect.hpp"
 #include "api/ecs/task_log_groups.hpp"
@@ -21,15 +22,6 @@ std::string secure_hex(size_t digits) {
     for (int i = 0; i < 8 && out.size() < digits; ++i, value >>= 4) out.push_back(kHex[value & 0xf]);
   }
   return out;
-}
-
-std::uint64_t fnv(std::string_view text) {
-  std::uint64_t hash = 14695981039346656037ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  return hash;
 }
 
 MetadataReply json_reply(int status, const Json& body) { return {status, body.dump()}; }
@@ -75,6 +67,17 @@ struct Found {
   Task* task = nullptr;
   EcsState* state = nullptr;
 };
+
+// The live task whose id `field` (endpoint_id or credentials_id) is `id`, if `caller` is it.
+Found find_task(EcsStore& store, std::string Task::*field, const std::string& id, const std::string& caller) {
+  Found found;
+  if (id.empty()) return found;
+  store.for_each([&](const std::string&, const std::string&, EcsState& state) {
+    for (Task* t : state.tasks.all())
+      if (!found.task && t->*field == id && !t->stopped() && is_caller(*t, caller)) found = {t, &state};
+  });
+  return found;
+}
 
 Json networks_of(EcsProvider& provider, const Task& task) {
   const vpc::NetworkInterface* eni = provider.eni_of(task);
@@ -185,7 +188,7 @@ std::string new_credentials_id(const std::string& route) {
 std::string container_endpoint_id(const Task& task, const std::string& container_name) {
   char digits[16];
   std::snprintf(digits, sizeof digits, "%010llu",
-                static_cast<unsigned long long>(fnv(task.endpoint_id + "/" + container_name) % 10000000000ULL));
+                static_cast<unsigned long long>(fnv1a64(task.endpoint_id + "/" + container_name) % 10000000000ULL));
   return task.endpoint_id + "-" + digits;
 }
 
@@ -249,15 +252,9 @@ MetadataReply TaskEndpoints::serve(const std::string& method, const std::string&
 
 // The Service Connect proxy of a task (the pause container) polls its configuration here.
 MetadataReply TaskEndpoints::service_connect(const std::string& id, const std::string& caller) {
-  Task* task = nullptr;
-  EcsState* in = nullptr;
-  provider_.store().for_each([&](const std::string&, const std::string&, EcsState& state) {
-    for (Task* t : state.tasks.all())
-      if (!task && !id.empty() && t->endpoint_id == id && !t->stopped() && is_caller(*t, caller)) {
-        task = t;
-        in = &state;
-      }
-  });
+  const Found found = find_task(provider_.store(), &Task::endpoint_id, id, caller);
+  Task* task = found.task;
+  EcsState* in = found.state;
   const EcsService* service = task && !task->service_name.empty() ? in->services.find(task->cluster_name, task->service_name) : nullptr;
   if (!service) return not_found("no Service Connect configuration for endpoint id " + id);
   return json_reply(200, service_connect_config(*in, *service, task->started_by, provider_.discovery(), task->account_id,
@@ -265,12 +262,7 @@ MetadataReply TaskEndpoints::service_connect(const std::string& id, const std::s
 }
 
 MetadataReply TaskEndpoints::credentials(const std::string& id, const std::string& caller, Clock::time_point now) {
-  Task* task = nullptr;
-  provider_.store().for_each([&](const std::string&, const std::string&, EcsState& state) {
-    for (Task* t : state.tasks.all())
-      if (!task && !t->credentials_id.empty() && t->credentials_id == id && !t->stopped() && is_caller(*t, caller))
-        task = t;
-  });
+  Task* task = find_task(provider_.store(), &Task::credentials_id, id, caller).task;
   if (!task) return error_reply(404, "InvalidIdInRequest", "CredentialsV2Request: Credentials not found");
   for (auto it = credentials_.begin(); it != credentials_.end();)  // the ones of gone tasks expire
     it = it->second.expiration <= now ? credentials_.erase(it) : std::next(it);
@@ -295,12 +287,7 @@ MetadataReply TaskEndpoints::credentials(const std::string& id, const std::strin
 MetadataReply TaskEndpoints::metadata(const std::string& id, const std::string& rest, const std::string& caller) {
   const auto dash = id.find('-');
   const std::string task_part = id.substr(0, dash);
-  Found found;
-  provider_.store().for_each([&](const std::string&, const std::string&, EcsState& state) {
-    for (Task* t : state.tasks.all())
-      if (!found.task && !task_part.empty() && t->endpoint_id == task_part && !t->stopped() && is_caller(*t, caller))
-        found = {t, &state};
-  });
+  const Found found = find_task(provider_.store(), &Task::endpoint_id, task_part, caller);
   const Container* container = nullptr;
   if (found.task)
     for (const auto& c : found.task->containers)

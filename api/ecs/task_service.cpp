@@ -131,7 +131,7 @@ void launch_task(EcsProvider& provider, EcsState& state, Task& task, const TaskD
   if (!task.service_name.empty())
     if (const EcsService* service = state.services.find(task.cluster_name, task.service_name))
       task.service_connect_hosts =
-          apply_discovery(spec, state, *service, task, definition, provider.discovery(),
+          apply_discovery(spec, state, *service, task, provider.discovery(),
                           std::string("http://") + kTaskEndpointsAddress + "/api/" + task.endpoint_id + "/service-connect");
   task.service_connect = !spec.network.pause_command.empty();
   runtime->launch(std::move(spec));

@@ -4,19 +4,12 @@
 #include <charconv>
 #include <cstdio>
 
+#include "api/common/hash.hpp"
+
 namespace ecslocal::api::vpc {
 namespace {
 
 constexpr std::uint32_t kReservedAtStart = 4;  // network, router, DNS, reserved for future use
-
-std::uint64_t fnv1a(const std::string& text, std::uint64_t basis) {
-  std::uint64_t hash = basis;
-  for (unsigned char ch : text) {
-    hash ^= ch;
-    hash *= 0x100000001b3ull;
-  }
-  return hash;
-}
 
 std::string hex16(std::uint64_t value) {
   char buffer[17];
@@ -75,7 +68,7 @@ std::string private_dns_name(const std::string& region, const std::string& ipv4)
 }
 
 std::string stable_resource_id(const std::string& prefix, const std::string& seed) {
-  const std::string digits = hex16(fnv1a(seed, 0xcbf29ce484222325ull)) + hex16(fnv1a(seed, 0x84222325cbf29ce4ull));
+  const std::string digits = hex16(fnv1a64(seed)) + hex16(fnv1a64(seed, 0x84222325cbf29ce4ull));
   return prefix + digits.substr(0, 17);
 }
 
