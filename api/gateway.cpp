@@ -89,6 +89,7 @@ Call Gateway::decode(ApiRequest request) const {
   call.access_key = std::move(request.access_key);
   call.region = std::move(request.region);
   call.request_id = request.request_id;
+  call.host = std::move(request.host);
   for (const protocol::Codec* codec : protocol::all_codecs()) {
     if (codec->recognizes(request)) {
       call.codec = codec;
@@ -137,6 +138,7 @@ RequestContext Gateway::context_for(const Call& call) const {
   ctx.account_id = issued ? *issued : account_for_access_key(call.access_key, options_.default_account_id);
   ctx.region = call.region.empty() ? options_.default_region : call.region;
   ctx.request_id = call.request_id;
+  ctx.host = call.host;
   ctx.now = options_.clock();
   return ctx;
 }

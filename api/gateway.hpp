@@ -34,7 +34,7 @@ struct Call {
   const protocol::Codec* codec = nullptr;
   protocol::Route route;
   Json input;
-  std::string access_key, region, request_id;
+  std::string access_key, region, request_id, host;
   std::optional<AwsError> error;  // set by whichever step failed; the rest is skipped
   Json output;                    // set by invoke
 };

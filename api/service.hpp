@@ -28,6 +28,7 @@ struct RequestContext {
   std::string access_key;
   std::string request_id;
   Clock::time_point now;
+  std::string host;  // the request's Host header (host[:port]), may be empty
 };
 
 using OperationHandler = std::function<Json(const RequestContext&, Json& input)>;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -239,6 +240,26 @@ struct VolumeInfo {
   std::string driver;
   std::string mountpoint;
   Labels labels;
+};
+
+// ---- exec (ECS Exec: a process run inside a running container) ----
+
+struct ExecCreateSpec {
+  std::vector<std::string> cmd;  // exec'd directly, no shell
+  std::vector<std::string> env;  // "K=V"
+  std::string user = "0";        // ECS Exec runs as root; empty: the container's user
+  std::string working_dir;       // empty: the container's
+  bool tty = true;               // a pty: raw output, no stdout/stderr multiplexing
+  // The pty's size from the start (Docker API 1.42+ "ConsoleSize"; older daemons ignore it and a
+  // resize after the start sets it).
+  std::optional<std::pair<int, int>> console_size;  // rows, cols
+};
+
+// GET /exec/{id}/json.
+struct ExecState {
+  bool running = false;
+  std::optional<int> exit_code;  // unset while it runs (Docker's null)
+  int pid = 0;                   // on the host; 0 before the start
 };
 
 // ---- daemon ----

@@ -44,19 +44,24 @@ class AdminRoutes : public HttpHandler {
   ClockControl clock_;
 };
 
-// Sends /_ecslocal/... to `admin` and everything else to `api`.
+// Sends /_ecslocal/... to `admin`, ECS Exec's /v1/data-channel/... to `exec` (when given) and
+// everything else to `api`.
 class MainRoutes : public HttpHandler {
  public:
-  MainRoutes(std::shared_ptr<HttpHandler> admin, std::shared_ptr<HttpHandler> api)
-      : admin_(std::move(admin)), api_(std::move(api)) {}
+  MainRoutes(std::shared_ptr<HttpHandler> admin, std::shared_ptr<HttpHandler> api,
+             std::shared_ptr<HttpHandler> exec = nullptr)
+      : admin_(std::move(admin)), api_(std::move(api)), exec_(std::move(exec)) {}
   void handle(HttpRequest request, Respond respond) override { pick(request).handle(std::move(request), std::move(respond)); }
   std::shared_ptr<WebSocketHandler> upgrade(const HttpRequest& request) override { return pick(request).upgrade(request); }
 
  private:
   HttpHandler& pick(const HttpRequest& request) const {
-    return target_path(request.target()).substr(0, 11) == "/_ecslocal/" ? *admin_ : *api_;
+    std::string_view path = target_path(request.target());
+    if (path.substr(0, 11) == "/_ecslocal/") return *admin_;
+    if (exec_ && path.substr(0, 17) == "/v1/data-channel/") return *exec_;
+    return *api_;
   }
-  std::shared_ptr<HttpHandler> admin_, api_;
+  std::shared_ptr<HttpHandler> admin_, api_, exec_;
 };
 
 }  // namespace ecslocal::server

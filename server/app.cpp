@@ -21,6 +21,7 @@
 #include "server/cors.hpp"
 #include "server/dispatcher.hpp"
 #include "server/elb/elb_server.hpp"
+#include "server/exec/exec_server.hpp"
 #include "server/listener.hpp"
 #include "server/listener_set.hpp"
 #include "server/task_endpoints_server.hpp"
@@ -47,6 +48,7 @@ struct App::Impl {
   std::shared_ptr<HttpHandler> main_handler;  // what the main port (and "api" listeners) serve
   std::unique_ptr<ListenerSet> listener_set;   // the DataPlane port
   std::unique_ptr<elb::ElbServer> elb;         // load balancers' listeners and health probes
+  std::shared_ptr<ExecServer> exec;            // ECS Exec's sessions and data channels
   std::shared_ptr<Listener> listener;
   std::shared_ptr<UnixHttpServer> task_endpoints;  // the metadata/credentials socket the relay reaches
   std::optional<net::signal_set> signals;
@@ -100,6 +102,7 @@ struct App::Impl {
   // services opened close, and the runtime stops and removes every task.
   void before_reset(std::function<void()> done) {
     listener_set->close_all();
+    exec->end_all("ecslocal is resetting");
     if (task_runtime) return task_runtime->stop_all(std::move(done));
     done();
   }
@@ -137,11 +140,17 @@ App::App(Config config, AppDeps deps) : impl_(std::make_unique<Impl>(std::move(c
     }
     impl->gateway->add(std::move(service));
   }
+  ExecServerOptions exec_options;
+  exec_options.max_sessions = static_cast<std::size_t>(c.exec_max_sessions);
+  exec_options.idle_timeout = std::chrono::seconds(c.exec_idle_timeout_seconds);
+  exec_options.default_authority = c.host + ":" + std::to_string(c.port);
+  impl->exec = std::make_shared<ExecServer>(impl->ioc, exec_options);
+  platform.ports.provide<api::ExecSessions>(impl->exec.get());
   impl->gateway->connect(platform.ports);
   auto admin = std::make_shared<AdminRoutes>(
       impl->state, impl->gateway, [impl](std::function<void()> done) { impl->before_reset(std::move(done)); },
       AdminRoutes::ClockControl{platform.virtual_clock, [impl] { impl->run_due_now(); }});
-  auto routes = std::make_shared<MainRoutes>(admin, std::make_shared<Dispatcher>(impl->state, impl->gateway));
+  auto routes = std::make_shared<MainRoutes>(admin, std::make_shared<Dispatcher>(impl->state, impl->gateway), impl->exec);
   impl->main_handler = std::make_shared<CorsHandler>(routes, CorsPolicy::from_list(c.cors_origins));
   // "api": the AWS API (and the admin routes) on another address, e.g. a VPC bridge's gateway.
   impl->listener_set->register_kind("api", [handler = impl->main_handler](const ListenerContext&) { return handler; });
@@ -186,6 +195,7 @@ void App::start_runtime() {
   options.on_warning = [](const std::string& message) { spdlog::warn("runtime: {}", message); };
   if (impl->owned_docker) options.endpoints_socket_dir = c.task_endpoints_dir;  // not on a test's fake daemon
   impl->runner = std::make_unique<runtime::TaskRunner>(*docker, options);
+  impl->exec->set_docker(docker);
   impl->task_runtime = impl->runner.get();
   impl->runner->set_event_sink(event_sink);
   // awslogs containers' output: appended to CloudWatch Logs on the state strand.
@@ -308,6 +318,7 @@ void App::wait() {
     watchdog = std::move(impl->watchdog);
   }
   if (watchdog.joinable()) watchdog.join();
+  impl->exec->shut_down();  // its Docker calls end before the runner and the client go
   if (impl->runner) {
     // After the I/O threads: no request can launch a task any more.
     impl->runner->shutdown(!impl->config.keep_tasks_on_exit);
@@ -333,6 +344,7 @@ void App::stop() {
     if (impl->scheduler_timer) impl->scheduler_timer->cancel();
     if (impl->virtual_timer) impl->virtual_timer->cancel();
   });
+  impl->exec->end_all("ecslocal is shutting down");
   impl->sessions->shut_down_all();
   impl->work.reset();
   const auto grace = std::chrono::milliseconds(impl->config.shutdown_grace_ms);

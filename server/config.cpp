@@ -57,6 +57,12 @@ bool parse_config(int argc, char** argv, Config& config, int& exit_code) {
                  "Warm pause containers kept running per subnet once a task ran there, so a launch skips making "
                  "its network namespace (the task then gets the warm container's address; 0: off)")
       ->envname("ECSLOCAL_PAUSE_POOL")->capture_default_str()->check(CLI::Range(0, 16));
+  app.add_option("--exec-max-sessions", config.exec_max_sessions,
+                 "ECS Exec sessions open at once; ExecuteCommand answers TargetNotConnectedException beyond")
+      ->envname("ECSLOCAL_EXEC_MAX_SESSIONS")->capture_default_str()->check(CLI::Range(1, 1024));
+  app.add_option("--exec-idle-timeout", config.exec_idle_timeout_seconds,
+                 "Seconds an ECS Exec session may go without input or output before it is ended (AWS: 20 minutes)")
+      ->envname("ECSLOCAL_EXEC_IDLE_TIMEOUT")->capture_default_str()->check(CLI::Range(1, 86400));
   app.add_option("--instance", config.instance,
                  "Name of this ecslocal on the Docker daemon: start-up cleanup only removes what an earlier "
                  "run of the same name left")

@@ -36,6 +36,9 @@ struct Config {
   // or manual (moves only on POST /_ecslocal/clock/advance).
   double time_scale = 1.0;
   std::string clock = "real";  // real | manual
+  // ECS Exec (server/exec/): sessions open at once, and how long one may sit with no input or output.
+  int exec_max_sessions = 32;
+  int exec_idle_timeout_seconds = 1200;
 };
 
 // Parses argv and the environment. Returns false and sets `exit_code` when the program should

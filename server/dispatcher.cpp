@@ -20,6 +20,7 @@ void Dispatcher::handle(HttpRequest request, Respond reply) {
   api_request.smithy_protocol = std::string(request["smithy-protocol"]);
   api_request.query_mode = std::string(request["x-amzn-query-mode"]);
   api_request.content_encoding = std::string(request[http::field::content_encoding]);
+  api_request.host = std::string(request[http::field::host]);
   const auto target = request.target();
   const auto q = target.find('?');
   api_request.path = std::string(target.substr(0, q));

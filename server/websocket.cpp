@@ -57,7 +57,8 @@ void WebSocketConnection::do_write() {
 void WebSocketConnection::on_write(beast::error_code ec, size_t) {
   if (ec) return finish();
   outbox_.pop_front();
-  if (!outbox_.empty()) do_write();
+  if (!outbox_.empty()) return do_write();
+  if (closing_) do_close();
 }
 
 void WebSocketConnection::close(websocket::close_code code) {
@@ -65,9 +66,14 @@ void WebSocketConnection::close(websocket::close_code code) {
     if (self->finished_ || self->closing_) return;
     self->closing_ = true;
     if (!self->open_) return self->abort();
-    // Beast allows one async_close while a read is pending; pending writes are dropped.
-    self->ws_.async_close(code, [self](beast::error_code) { self->abort(); });
+    self->close_code_ = code;
+    if (self->outbox_.empty()) self->do_close();  // else once the queued messages are written
   });
+}
+
+void WebSocketConnection::do_close() {
+  // Beast allows one async_close while a read is pending (not while a write is).
+  ws_.async_close(close_code_, [self = shared_from_this()](beast::error_code) { self->abort(); });
 }
 
 void WebSocketConnection::abort() {

@@ -20,7 +20,7 @@ class WebSocketConnection : public Closable, public std::enable_shared_from_this
   // Answers the upgrade request (101), then reads.
   void accept(HttpRequest request);
   void send(std::string data, bool binary = false);
-  // A close frame with `code`, then the connection ends.
+  // A close frame with `code` once the messages already queued are written, then the connection ends.
   void close(websocket::close_code code = websocket::close_code::normal);
   // Ends at once (shutdown): the socket is closed without a close handshake.
   void abort();
@@ -32,6 +32,7 @@ class WebSocketConnection : public Closable, public std::enable_shared_from_this
   void on_read(beast::error_code ec, size_t bytes);
   void do_write();
   void on_write(beast::error_code ec, size_t bytes);
+  void do_close();
   void finish();
 
   websocket::stream<beast::tcp_stream> ws_;
@@ -39,6 +40,7 @@ class WebSocketConnection : public Closable, public std::enable_shared_from_this
   beast::flat_buffer buffer_;
   std::deque<std::pair<std::string, bool>> outbox_;
   bool open_ = false, closing_ = false, finished_ = false;
+  websocket::close_code close_code_ = websocket::close_code::normal;
 };
 
 }  // namespace ecslocal::server

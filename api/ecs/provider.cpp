@@ -1,4 +1,5 @@
 #include "api/ecs/provider.hpp"
+#include "api/ports/exec_sessions.hpp"
 
 #include "api/ecs/service_connect.hpp"
 
@@ -23,6 +24,7 @@ EcsProvider::EcsProvider(std::shared_ptr<IdSource> ids, std::shared_ptr<vpc::Vpc
   register_account_setting_operations(*this, table_);
   register_task_operations(*this, table_);
   register_service_operations(*this, table_);
+  register_exec_operations(*this, table_);
 }
 
 const protocol::ServiceModel& EcsProvider::model() const { return protocol::ServiceModel::get("ecs"); }
@@ -50,6 +52,11 @@ TargetGroupDirectory* EcsProvider::target_groups() const {
 ServiceDiscovery* EcsProvider::discovery() const {
   if (discovery_override_) return discovery_override_;
   return ports_ ? ports_->find<ServiceDiscovery>() : nullptr;
+}
+
+ExecSessions* EcsProvider::exec_sessions() const {
+  if (exec_sessions_override_) return exec_sessions_override_;
+  return ports_ ? ports_->find<ExecSessions>() : nullptr;
 }
 
 std::vector<SecretResolver*> EcsProvider::secret_resolvers() const {

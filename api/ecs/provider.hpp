@@ -32,6 +32,7 @@ namespace ecslocal::api {
 class LogGroupDirectory;
 class TargetGroupDirectory;
 class SecretResolver;
+class ExecSessions;
 }  // namespace ecslocal::api
 
 namespace ecslocal::api::ecs {
@@ -94,6 +95,8 @@ class EcsProvider : public Service, public DesiredCount {
   // Cloud Map, for serviceRegistries and Service Connect: the port, or the override (unit tests);
   // without either the configurations are stored as given and nothing resolves.
   ServiceDiscovery* discovery() const;
+  ExecSessions* exec_sessions() const;
+  void set_exec_sessions(ExecSessions* sessions) { exec_sessions_override_ = sessions; }
   void set_discovery(ServiceDiscovery* discovery) { discovery_override_ = discovery; }
   // The SecretResolver ports (SSM, Secrets Manager) task `secrets` are read through at launch,
   // or the overrides (unit tests).
@@ -135,6 +138,7 @@ class EcsProvider : public Service, public DesiredCount {
   runtime::TaskRuntime* task_runtime_override_ = nullptr;
   LogGroupDirectory* log_groups_override_ = nullptr;
   ServiceDiscovery* discovery_override_ = nullptr;
+  ExecSessions* exec_sessions_override_ = nullptr;
   TargetGroupDirectory* target_groups_override_ = nullptr;
   std::vector<SecretResolver*> secret_resolvers_override_;
   RoleCredentialIssuer* credential_issuer_override_ = nullptr;
@@ -154,5 +158,6 @@ void register_tag_operations(EcsProvider& provider, OperationTable& table);
 void register_account_setting_operations(EcsProvider& provider, OperationTable& table);
 void register_task_operations(EcsProvider& provider, OperationTable& table);
 void register_service_operations(EcsProvider& provider, OperationTable& table);
+void register_exec_operations(EcsProvider& provider, OperationTable& table);
 
 }  // namespace ecslocal::api::ecs

@@ -94,6 +94,7 @@ Json create_service(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   validate_target_groups(in.load_balancers, td, provider.target_groups(), ctx.account_id, ctx.region);
   validate_grace_period(in.health_check_grace_period, in.load_balancers);
   validate_role(in.role, td);
+  validate_execute_command(in.enable_execute_command, td);
   validate_placement(in.placement_constraints, in.placement_strategy);
   validate_new_tags(in.tags);
   validate_service_registries(in.service_registries, td, provider.discovery(), ctx.account_id, ctx.region);
@@ -183,6 +184,7 @@ Json update_service(EcsProvider& provider, const RequestContext& ctx, Json& inpu
   validate_deployment_settings(settings);
   const Json load_balancers = in.load_balancers.value_or(service.load_balancers);
   validate_load_balancers(load_balancers, *td);
+  validate_execute_command(in.enable_execute_command.value_or(service.enable_execute_command), *td);
   validate_target_groups(load_balancers, *td, provider.target_groups(), ctx.account_id, ctx.region);
   if (in.health_check_grace_period) validate_grace_period(in.health_check_grace_period, load_balancers);
   const Json constraints = in.placement_constraints.value_or(service.placement_constraints);

@@ -108,6 +108,13 @@ void validate_grace_period(const std::optional<long long>& seconds, const Json& 
   if (load_balancers.empty()) invalid("Health check grace period is only valid for services configured to use load balancers");
 }
 
+void validate_execute_command(bool enabled, const TaskDefinition& td) {
+  if (enabled && td.task_role_arn.empty())
+    throw InvalidParameterException(
+        "The service couldn't be updated because a valid taskRoleArn is not being used. Specify a valid task role in "
+        "your task definition and try again.");
+}
+
 void validate_role(const std::optional<std::string>& role, const TaskDefinition& td) {
   if (role && !role->empty() && td.network_mode == "awsvpc")
     invalid("You cannot specify an IAM role for services that require a service linked role.");

@@ -39,6 +39,8 @@ void validate_grace_period(const std::optional<long long>& seconds, const Json& 
 
 // awsvpc services use the service-linked role: no `role`.
 void validate_role(const std::optional<std::string>& role, const TaskDefinition& td);
+// ECS Exec needs the task role (its agent talks to SSM with it).
+void validate_execute_command(bool enabled, const TaskDefinition& td);
 
 // Placement constraints and strategies do not apply to Fargate.
 void validate_placement(const Json& constraints, const Json& strategies);

@@ -121,6 +121,12 @@ Json container_to_json(const Task& task, const Container& c, const vpc::NetworkI
   if (!c.reason.empty()) o["reason"] = c.reason;
   if (c.memory) o["memory"] = std::to_string(*c.memory);
   if (c.memory_reservation) o["memoryReservation"] = std::to_string(*c.memory_reservation);
+  // ECS Exec's agent, in each container of a task that has it: running with the container.
+  if (task.enable_execute_command) {
+    Json agent = {{"name", "ExecuteCommandAgent"}, {"lastStatus", container_status_text(c.status)}};
+    if (c.status != ContainerStatus::Pending && c.started_at) agent["lastStartedAt"] = epoch_seconds(*c.started_at);
+    o["managedAgents"] = Json::array({std::move(agent)});
+  }
   const auto& attachment = task.attachment;
   if (attachment && eni && attachment->status != AttachmentStatus::Precreated && !eni->private_ipv4.empty())
     o["networkInterfaces"].push_back({{"attachmentId", attachment->id}, {"privateIpv4Address", eni->private_ipv4}});

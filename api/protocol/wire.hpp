@@ -19,6 +19,7 @@ struct ApiRequest {
   std::string region;           // SigV4 credential scope, may be empty
   std::string access_key;       // SigV4 credential, may be empty
   std::string request_id;
+  std::string host;             // Host header (ECS Exec's streamUrl names the address the client used)
 };
 
 struct ApiResponse {

@@ -1,5 +1,6 @@
 #include "api/ssm/provider.hpp"
 
+#include "api/ports/exec_sessions.hpp"
 #include "api/ssm/mapping.hpp"
 #include "api/ssm/snapshot.hpp"
 
@@ -9,7 +10,10 @@ SsmProvider::SsmProvider() {
   register_parameter_operations(*this, table_);
   register_query_operations(*this, table_);
   register_tag_operations(*this, table_);
+  register_session_operations(*this, table_);
 }
+
+ExecSessions* SsmProvider::exec_sessions() const { return ports_ ? ports_->find<ExecSessions>() : nullptr; }
 
 const protocol::ServiceModel& SsmProvider::model() const { return protocol::ServiceModel::get("ssm"); }
 

@@ -11,6 +11,10 @@
 #include "api/service.hpp"
 #include "api/ssm/model.hpp"
 
+namespace ecslocal::api {
+class ExecSessions;
+}
+
 namespace ecslocal::api::ssm {
 
 class SsmProvider : public Service, public SecretResolver {
@@ -23,6 +27,9 @@ class SsmProvider : public Service, public SecretResolver {
 
   // ---- Service lifecycle ----
   void provide(Ports& ports) override { ports.provide<SecretResolver>(this); }
+  void connect(Ports& ports) override { ports_ = &ports; }
+  // ECS Exec's sessions (TerminateSession, ResumeSession), when the server offers them.
+  ExecSessions* exec_sessions() const;
   Json snapshot() const override;
   void restore(const Json& snapshot) override;
   Json state_view(const StateViewQuery& query) const override;
@@ -38,10 +45,12 @@ class SsmProvider : public Service, public SecretResolver {
  private:
   mutable SsmStore store_;
   OperationTable table_;
+  Ports* ports_ = nullptr;
 };
 
 void register_parameter_operations(SsmProvider& provider, OperationTable& table);
 void register_query_operations(SsmProvider& provider, OperationTable& table);
 void register_tag_operations(SsmProvider& provider, OperationTable& table);
+void register_session_operations(SsmProvider& provider, OperationTable& table);
 
 }  // namespace ecslocal::api::ssm

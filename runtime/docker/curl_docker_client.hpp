@@ -46,6 +46,11 @@ class CurlDockerClient final : public DockerClient {
                            std::stop_token stop) override;
   // docker_attach.cpp
   DockerResult<std::unique_ptr<AttachedStdin>> attach_stdin(const std::string& id) override;
+  // docker_exec.cpp
+  DockerResult<std::string> create_exec(const std::string& container, const ExecCreateSpec& spec) override;
+  DockerResult<std::unique_ptr<ExecStream>> start_exec(const std::string& exec_id) override;
+  DockerStatus resize_exec(const std::string& exec_id, int cols, int rows) override;
+  DockerResult<ExecState> inspect_exec(const std::string& exec_id) override;
 
   DockerResult<std::string> create_network(const NetworkCreateSpec& spec) override;
   DockerStatus remove_network(const std::string& id_or_name) override;

@@ -27,6 +27,21 @@ class AttachedStdin {
   virtual void close() = 0;
 };
 
+// A started exec's hijacked connection (POST /exec/{id}/start): bytes written reach the process's
+// stdin (its pty with tty), reads return its output (raw with tty: no multiplexing headers). A
+// plain connected socket; Docker closes it once the process has exited. Destroying it closes it.
+class ExecStream {
+ public:
+  virtual ~ExecStream() = default;
+  // The socket, for the caller's own poll/asio reads and writes (non-blocking is the caller's choice).
+  virtual int fd() const = 0;
+  // Output bytes Docker sent together with the response headers (read before fd() is used).
+  virtual std::string take_buffered() = 0;
+  // Hands the socket over (the caller closes it); fd() is -1 afterwards.
+  virtual int release() = 0;
+  virtual void close() = 0;
+};
+
 using LogCallback = std::function<void(const LogLine&)>;
 using EventCallback = std::function<void(const ContainerEvent&)>;
 
@@ -74,6 +89,24 @@ class DockerClient {
   // the start) and keeps the connection until the returned handle goes.
   virtual DockerResult<std::unique_ptr<AttachedStdin>> attach_stdin(const std::string& id) {
     return docker_error(DockerErrorKind::bad_request, "this Docker client cannot attach to a container");
+  }
+
+  // ---- exec (ECS Exec) ----
+  // Creates a process to run in the running container `container` (a stopped one: conflict; an
+  // unknown one: not_found); it starts with start_exec. Returns the exec id.
+  virtual DockerResult<std::string> create_exec(const std::string& container, const ExecCreateSpec& spec) {
+    return docker_error(DockerErrorKind::bad_request, "this Docker client cannot exec in a container");
+  }
+  // Starts it attached: the hijacked connection to its stdin and output (Tty as created).
+  virtual DockerResult<std::unique_ptr<ExecStream>> start_exec(const std::string& exec_id) {
+    return docker_error(DockerErrorKind::bad_request, "this Docker client cannot start an exec");
+  }
+  // Resizes its pty (a started exec with tty only).
+  virtual DockerStatus resize_exec(const std::string& exec_id, int cols, int rows) {
+    return docker_error(DockerErrorKind::bad_request, "this Docker client cannot resize an exec");
+  }
+  virtual DockerResult<ExecState> inspect_exec(const std::string& exec_id) {
+    return docker_error(DockerErrorKind::bad_request, "this Docker client cannot inspect an exec");
   }
 
   // ---- networks ----
