@@ -395,7 +395,7 @@ class ExecSession : public std::enable_shared_from_this<ExecSession> {
   std::string exec_id_, pending_input_;
   std::optional<std::pair<int, int>> size_;  // cols, rows
   std::deque<std::string> input_queue_;
-  std::array<char, chunk_size> read_buffer_{};
+  std::array<char, 16 * chunk_size> read_buffer_{};  // sent on in chunk_size messages
   bool reading_ = false, output_paused_ = false;
   SteadyClock::time_point handshake_started_{}, size_wait_started_{}, last_activity_ = SteadyClock::now();
   std::optional<SteadyClock::time_point> detached_since_;

@@ -74,7 +74,7 @@ def setup(server, client_env, tmp_path_factory):
 
 
 def session(setup, command: str, rows: int = 40, cols: int = 120, task: str | None = None) -> PtySession:
-    return PtySession(setup["endpoint"], setup["env"], setup["plugin"],
+    return PtySession.execute_command(setup["endpoint"], setup["env"], setup["plugin"],
                       ["--cluster", "exec", "--task", task or setup["task"], "--container", "app",
                        "--interactive", "--command", command], rows=rows, cols=cols)
 

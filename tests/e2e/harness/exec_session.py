@@ -39,20 +39,25 @@ def plugin_dir(tmp: Path) -> Path:
 
 
 class PtySession:
-    """One `aws ecs execute-command` on a pty of `rows`×`cols`: type(), expect(), resize()."""
+    """A program (here: `aws ecs execute-command`, or `docker exec -it` for the benchmark's peer) on
+    a pty of `rows`×`cols`: type(), expect(), resize(), wait()."""
 
-    def __init__(self, endpoint: str, env: dict[str, str], plugin_folder: Path, args: list[str],
-                 rows: int = 40, cols: int = 120):
-        self.env = dict(env)
-        self.env["PATH"] = f"{plugin_folder}:{self.env.get('PATH', '/usr/bin:/bin')}"
+    def __init__(self, argv: list[str], env: dict[str, str], rows: int = 40, cols: int = 120):
         master, slave = pty.openpty()
         self.master = master
         self.resize(rows, cols, fd=slave)
-        self.process = subprocess.Popen([AWS_CLI, "--endpoint-url", endpoint, "ecs", "execute-command", *args],
-                                        stdin=slave, stdout=slave, stderr=slave, env=self.env,
+        self.process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
                                         start_new_session=True, close_fds=True)
         os.close(slave)
         self.output = b""
+
+    @classmethod
+    def execute_command(cls, endpoint: str, env: dict[str, str], plugin_folder: Path, args: list[str],
+                        rows: int = 40, cols: int = 120) -> "PtySession":
+        """`aws ecs execute-command <args>` with the plugin of `plugin_folder` first on PATH."""
+        env = dict(env)
+        env["PATH"] = f"{plugin_folder}:{env.get('PATH', '/usr/bin:/bin')}"
+        return cls([AWS_CLI, "--endpoint-url", endpoint, "ecs", "execute-command", *args], env, rows, cols)
 
     def resize(self, rows: int, cols: int, fd: int | None = None) -> None:
         fcntl.ioctl(self.master if fd is None else fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
