@@ -52,7 +52,12 @@ DataChannel::Received DataChannel::receive(std::string_view frame, Clock::time_p
   }
   std::int64_t sequence = message->sequence_number;
   if (sequence > expected_in_) {
-    if (buffered_.size() >= options_.max_buffered && !buffered_.contains(sequence)) return out;  // resent later
+    if (!buffered_.contains(sequence)) {
+      bool full = buffered_.size() >= options_.max_buffered ||
+                  buffered_bytes_ + message->payload.size() > options_.max_buffered_bytes;
+      if (full) return out;  // not acknowledged: the peer resends it later
+      buffered_bytes_ += message->payload.size();
+    }
     out.replies.push_back(encode(make_acknowledge(*message)));
     buffered_.emplace(sequence, std::move(*message));
     return out;
@@ -62,6 +67,7 @@ DataChannel::Received DataChannel::receive(std::string_view frame, Clock::time_p
   out.deliver.push_back(std::move(*message));
   ++expected_in_;
   for (auto it = buffered_.begin(); it != buffered_.end() && it->first <= expected_in_;) {
+    buffered_bytes_ -= it->second.payload.size();
     if (it->first == expected_in_) {
       out.deliver.push_back(std::move(it->second));
       ++expected_in_;

@@ -25,6 +25,7 @@ struct DataChannelOptions {
   std::size_t max_buffered = 10000;  // out-of-order incoming messages kept
   // A message resent this many times without an acknowledgement: the peer is gone (failed()).
   int max_resends = 300;
+  std::size_t max_buffered_bytes = 16 << 20;  // out-of-order payload bytes kept at most
 };
 
 class DataChannel {
@@ -38,6 +39,8 @@ class DataChannel {
   std::string send(PayloadType type, std::string payload, Clock::time_point now);
   // Whether the window has room for another data message.
   bool can_send() const { return unacked_.size() < options_.window; }
+  // How many more data messages the window takes.
+  std::size_t room() const { return can_send() ? options_.window - unacked_.size() : 0; }
 
   struct Received {
     std::vector<ClientMessage> deliver;   // incoming data, in order
@@ -76,6 +79,7 @@ class DataChannel {
   std::int64_t next_out_ = 0, expected_in_ = 0;
   std::map<std::int64_t, Pending> unacked_;
   std::map<std::int64_t, ClientMessage> buffered_;
+  std::size_t buffered_bytes_ = 0;
   std::optional<double> srtt_ms_;
   double rttvar_ms_ = 0;
   std::chrono::milliseconds rto_{200};

@@ -25,6 +25,7 @@ namespace {
 
 constexpr std::size_t chunk_size = 1024;
 constexpr std::size_t max_pending_input = 1 << 20;  // keystrokes held until the process starts
+constexpr std::size_t max_queued_input = 4 << 20;   // keystrokes the process has not read yet
 constexpr auto tick_interval = std::chrono::milliseconds(100);
 constexpr auto size_wait = std::chrono::milliseconds(500);  // for the first Size after the handshake
 
@@ -233,7 +234,9 @@ class ExecSession : public std::enable_shared_from_this<ExecSession> {
       return;
     }
     reading_ = true;
-    descriptor_.async_read_some(net::buffer(read_buffer_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+    // No more than the window takes: every chunk_size bytes read become one message.
+    std::size_t want = std::min(read_buffer_.size(), channel_.room() * chunk_size);
+    descriptor_.async_read_some(net::buffer(read_buffer_.data(), want), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
       self->reading_ = false;
       if (ec) return self->process_exited();
       self->touch();
@@ -242,7 +245,17 @@ class ExecSession : public std::enable_shared_from_this<ExecSession> {
     });
   }
 
+  // Keystrokes to the process. A process that does not read its TTY while input keeps coming
+  // makes the queue grow: beyond max_queued_input bytes input is dropped (and logged) until it
+  // drains, and the session goes on.
   void write_input(std::string bytes) {
+    if (queued_input_ + bytes.size() > max_queued_input) {
+      if (!dropping_input_) spdlog::info("exec {}: the command does not read its input; input dropped", id_);
+      dropping_input_ = true;
+      return;
+    }
+    dropping_input_ = false;
+    queued_input_ += bytes.size();
     input_queue_.push_back(std::move(bytes));
     if (input_queue_.size() == 1) write_next();
   }
@@ -250,7 +263,12 @@ class ExecSession : public std::enable_shared_from_this<ExecSession> {
     if (input_queue_.empty() || !descriptor_.is_open()) return;
     net::async_write(descriptor_, net::buffer(input_queue_.front()),
                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                       if (ec) return self->input_queue_.clear();
+                       if (ec) {
+                         self->input_queue_.clear();
+                         self->queued_input_ = 0;
+                         return;
+                       }
+                       self->queued_input_ -= self->input_queue_.front().size();
                        self->input_queue_.pop_front();
                        self->write_next();
                      });
@@ -395,6 +413,8 @@ class ExecSession : public std::enable_shared_from_this<ExecSession> {
   std::string exec_id_, pending_input_;
   std::optional<std::pair<int, int>> size_;  // cols, rows
   std::deque<std::string> input_queue_;
+  std::size_t queued_input_ = 0;
+  bool dropping_input_ = false;
   std::array<char, 16 * chunk_size> read_buffer_{};  // sent on in chunk_size messages
   bool reading_ = false, output_paused_ = false;
   SteadyClock::time_point handshake_started_{}, size_wait_started_{}, last_activity_ = SteadyClock::now();

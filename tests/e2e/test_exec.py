@@ -280,3 +280,65 @@ def test_the_data_channel_refuses_bad_tokens_and_survives_bad_frames(setup):
     assert b"in-2-order" in output
     assert closed["SessionId"] == sess["sessionId"] and closed["ExitCode"] == 5
     assert closed["DestinationId"].startswith("ecs:exec_")
+
+
+def read_until_closed(ws, limit: float = 30.0) -> tuple[list[dict], dict | None]:
+    """Every binary message until channel_closed (never acknowledging anything)."""
+    messages, deadline = [], time.monotonic() + limit
+    while time.monotonic() < deadline:
+        opcode, frame = ws.receive()
+        if opcode == 8:
+            return messages, None
+        if opcode != 2:
+            continue
+        m = decode_message(frame)
+        if m["type"] == "channel_closed":
+            return messages, json.loads(m["payload"])
+        messages.append(m)
+    raise AssertionError(f"no channel_closed within {limit} s after {len(messages)} messages")
+
+
+def test_a_client_that_stops_acknowledging_or_floods_input_harms_nothing(setup):
+    ecs, ssm = setup["ecs"], setup["ssm"]
+    # 1. `cat /big` to a client that never acknowledges: the server stops at its window, resends,
+    #    and still ends the session cleanly when asked.
+    quiet = ecs.execute_command(cluster="exec", task=setup["task"], container="app", command="cat /big",
+                                interactive=True)["session"]
+    ws = open_channel(quiet)
+    time.sleep(3)  # the handshake wait runs out, the command starts, the window fills
+    assert run_command(setup, "echo others-still-work").stdout.count(b"others-still-work") == 1
+    ssm.terminate_session(SessionId=quiet["sessionId"])
+    messages, closed = read_until_closed(ws)
+    ws.close()
+    assert closed is not None and closed["SessionId"] == quiet["sessionId"]
+    output = [m for m in messages if m["payload_type"] == 1]
+    # At most the window's 2000 messages went out unacknowledged (with the handshake's request;
+    # resends repeat sequence numbers).
+    assert 0 < len({m["seq"] for m in output}) <= 2000
+    # 2. A flood of input to a command that reads none: every message is acknowledged, the API and
+    #    other sessions answer, and the session ends when its command does.
+    flood = ecs.execute_command(cluster="exec", task=setup["task"], container="app", command="sleep 4",
+                                interactive=True)["session"]
+    ws = open_channel(flood)
+    chunk = b"y" * 1024
+    for seq in range(3000):
+        ws.send(encode_message("input_stream_data", seq, 1, chunk))
+    acked, closed = set(), None
+    deadline = time.monotonic() + 40
+    while closed is None and time.monotonic() < deadline:
+        opcode, frame = ws.receive()
+        if opcode == 8:
+            break
+        if opcode != 2:
+            continue
+        m = decode_message(frame)
+        if m["type"] == "acknowledge":
+            acked.add(json.loads(m["payload"])["AcknowledgedMessageSequenceNumber"])
+        elif m["type"] == "output_stream_data":
+            ws.send(acknowledge(m))
+        elif m["type"] == "channel_closed":
+            closed = json.loads(m["payload"])
+    ws.close()
+    assert acked == set(range(3000))
+    assert closed is not None and closed["ExitCode"] == 0
+    assert ecs.describe_tasks(cluster="exec", tasks=[setup["task"]])["tasks"][0]["lastStatus"] == "RUNNING"

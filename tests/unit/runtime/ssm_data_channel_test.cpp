@@ -134,6 +134,15 @@ TEST(DataChannel, BoundsTheOutOfOrderBuffer) {
   EXPECT_TRUE(channel.receive(input(9), now).replies.empty());  // full: not acknowledged, resent later
 }
 
+TEST(DataChannel, BoundsTheOutOfOrderBytesToo) {
+  DataChannel channel({"output_stream_data", "input_stream_data", 2000, 10000, 300, 100});
+  auto now = Clock::now();
+  EXPECT_EQ(channel.receive(input(5, std::string(80, 'x')), now).replies.size(), 1u);
+  EXPECT_TRUE(channel.receive(input(6, std::string(80, 'y')), now).replies.empty());  // 160 > 100 bytes
+  for (int seq = 0; seq < 5; ++seq) channel.receive(input(seq), now);  // delivers 0..5, frees the buffer
+  EXPECT_EQ(channel.receive(input(6, std::string(80, 'y')), now).deliver.size(), 1u);
+}
+
 TEST(DataChannel, WindowRetransmissionAndGivingUp) {
   DataChannel channel = server();  // window 3, max_resends 2
   channel.syn_first = true;
