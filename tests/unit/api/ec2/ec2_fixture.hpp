@@ -38,7 +38,7 @@ class Ec2Test : public ::testing::Test {
     const auto& model = ec2->model();
     const protocol::Operation* op = model.find_operation(operation);
     EXPECT_NE(op, nullptr) << operation;
-    RequestContext ctx{account, region, "", "test-request", Clock::now()};
+    RequestContext ctx{account, region, "", "test-request", Clock::now(), ""};
     Ec2Result r;
     try {
       if (op && op->input) {

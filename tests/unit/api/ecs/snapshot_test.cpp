@@ -33,7 +33,7 @@ Json rich_definition() {
 
 class EcsSnapshotTest : public ServiceTest {
  protected:
-  RequestContext ctx() const { return RequestContext{kAccount, "us-east-1", "", "", now}; }
+  RequestContext ctx() const { return RequestContext{kAccount, "us-east-1", "", "", now, ""}; }
   EcsState& state() { return h.ecs_provider().state(ctx()); }
 
   // Everything a client can read, for before/after comparisons.

@@ -77,7 +77,7 @@ class IamSnapshotTest : public ::testing::Test {
   }
 
   api::iam::IamState& state(QueryHarness& api, const std::string& account) {
-    return api.iam_provider().state(api::RequestContext{account, "us-east-1", "", "", {}});
+    return api.iam_provider().state(api::RequestContext{account, "us-east-1", "", "", {}, ""});
   }
 
   QueryHarness h, copy;
