@@ -2,6 +2,7 @@
 // Application Auto Scaling's state per account and region (spec §7): scalable targets (ECS
 // services' DesiredCount only), their scaling policies (target tracking, step), scheduled actions
 // and scaling activities.
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -60,6 +61,9 @@ struct AutoScalingState {
 };
 
 using AutoScalingStore = AccountRegionStore<AutoScalingState>;
+
+// Times in this service's records are epoch seconds (fractional).
+inline double seconds_of(Clock::time_point t) { return std::chrono::duration<double>(t.time_since_epoch()).count(); }
 
 inline std::string member_key(const std::string& resource_id, const std::string& name) { return resource_id + '\n' + name; }
 

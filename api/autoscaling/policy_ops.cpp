@@ -16,7 +16,6 @@ namespace {
 
 constexpr double kDefaultCooldown = 300;  // ECS: ScaleOutCooldown, ScaleInCooldown, step Cooldown
 
-double seconds_of(Clock::time_point t) { return std::chrono::duration<double>(t.time_since_epoch()).count(); }
 
 std::string cause_of(const AlarmInvocation& call, const ScalingPolicy& policy) {
   return "monitor alarm " + call.alarm_name + " in state " + call.state + " triggered policy " + policy.name;

@@ -12,7 +12,6 @@ namespace {
 
 constexpr double kActivityRetention = 6 * 7 * 86400.0;  // DescribeScalingActivities covers six weeks
 
-double seconds_of(Clock::time_point t) { return std::chrono::duration<double>(t.time_since_epoch()).count(); }
 Clock::time_point time_of(double s) {
   return Clock::time_point{std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s))};
 }

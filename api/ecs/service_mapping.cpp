@@ -29,7 +29,7 @@ bool model_has_rebalancing() {
 std::optional<Json> optional_member(const Json& o, const char* key) {
   auto it = o.find(key);
   if (it == o.end() || it->is_null()) return std::nullopt;
-  return *it;
+  return std::optional<Json>(std::in_place, *it);
 }
 
 std::optional<DeploymentSettingsInput> deployment_settings_input(const Json& request) {

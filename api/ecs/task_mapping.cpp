@@ -61,15 +61,6 @@ const char* container_status_text(ContainerStatus s) {
   return "PENDING";
 }
 
-const char* health_text(HealthStatus s) {
-  switch (s) {
-    case HealthStatus::Healthy: return "HEALTHY";
-    case HealthStatus::Unhealthy: return "UNHEALTHY";
-    case HealthStatus::Unknown: return "UNKNOWN";
-  }
-  return "UNKNOWN";
-}
-
 const char* stop_code_text(StopCode c) {
   switch (c) {
     case StopCode::TaskFailedToStart: return "TaskFailedToStart";
@@ -113,7 +104,7 @@ Json attachment_to_json(const NetworkAttachment& attachment, const vpc::NetworkI
 Json container_to_json(const Task& task, const Container& c, const vpc::NetworkInterface* eni) {
   Json o = {{"containerArn", c.arn}, {"taskArn", task.arn}, {"name", c.name}, {"image", c.image},
             {"lastStatus", container_status_text(c.status)}, {"networkBindings", Json::array()},
-            {"networkInterfaces", Json::array()}, {"healthStatus", health_text(c.health)},
+            {"networkInterfaces", Json::array()}, {"healthStatus", health_status_text(c.health)},
             {"cpu", std::to_string(c.cpu)}};
   if (!c.image_digest.empty()) o["imageDigest"] = c.image_digest;
   if (!c.runtime_id.empty()) o["runtimeId"] = c.runtime_id;
@@ -159,7 +150,7 @@ Json overrides_to_json(const TaskOverrides& ov) {
 void put_state(Json& o, const Task& task) {
   o["lastStatus"] = task_status_text(task.last_status);
   o["desiredStatus"] = task.desired_status == DesiredStatus::Running ? "RUNNING" : "STOPPED";
-  o["healthStatus"] = health_text(task.health);
+  o["healthStatus"] = health_status_text(task.health);
   o["version"] = task.version;
   if (task.stop_code != StopCode::None) o["stopCode"] = stop_code_text(task.stop_code);
   if (!task.stopped_reason.empty()) o["stoppedReason"] = task.stopped_reason;
@@ -193,6 +184,15 @@ std::optional<std::vector<CapacityProviderStrategyItem>> strategy_input(const Js
   auto it = request.find("capacityProviderStrategy");
   if (it == request.end() || !it->is_array()) return std::nullopt;
   return strategy_from_json(*it);
+}
+
+const char* health_status_text(HealthStatus s) {
+  switch (s) {
+    case HealthStatus::Healthy: return "HEALTHY";
+    case HealthStatus::Unhealthy: return "UNHEALTHY";
+    case HealthStatus::Unknown: return "UNKNOWN";
+  }
+  return "UNKNOWN";
 }
 
 std::string task_status_text(TaskStatus s) {

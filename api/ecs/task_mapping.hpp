@@ -82,5 +82,6 @@ Json list_tasks_response(const std::vector<std::string>& arns, const std::option
 
 // Wire spelling of the statuses (also used in messages and tests).
 std::string task_status_text(TaskStatus status);
+const char* health_status_text(HealthStatus status);  // HEALTHY | UNHEALTHY | UNKNOWN
 
 }  // namespace ecslocal::api::ecs

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <vector>
 
+#include "api/common/json_read.hpp"
+#include "api/secretsmanager/errors.hpp"
 #include "api/secretsmanager/mapping.hpp"
 #include "api/secretsmanager/snapshot.hpp"
 
@@ -22,6 +24,12 @@ SecretsState& SecretsManagerProvider::state(const RequestContext& ctx) {
   SecretsState& s = store_.at(ctx.account_id, ctx.region);
   s.purge(ctx.now);
   return s;
+}
+
+Secret& SecretsManagerProvider::existing(const RequestContext& ctx, const Json& input) {
+  Secret* s = state(ctx).find(json_read::string_or_empty(input, "SecretId"));
+  if (!s) throw ResourceNotFoundException("Secrets Manager can't find the specified secret.");
+  return *s;
 }
 
 void SecretsManagerProvider::tick(Clock::time_point now) {

@@ -37,6 +37,9 @@ class SecretsManagerProvider : public Service, public SecretResolver {
 
   // The state of the request's account and region, purged as of the request's time.
   SecretsState& state(const RequestContext& ctx);
+  // The secret `input`'s SecretId names (ARN or name) in the request's account and region;
+  // ResourceNotFoundException when there is none.
+  Secret& existing(const RequestContext& ctx, const Json& input);
   SecretsStore& store() { return store_; }
   IdSource& ids() { return *ids_; }
   // The 6-character ARN suffix.

@@ -12,16 +12,8 @@
 namespace ecslocal::api::secretsmanager {
 namespace {
 
-constexpr const char* kNotFound = "Secrets Manager can't find the specified secret.";
-
-Secret& existing(SecretsManagerProvider& provider, const RequestContext& ctx, const Json& input) {
-  Secret* s = provider.state(ctx).find(json_read::string_or_empty(input, "SecretId"));
-  if (!s) throw ResourceNotFoundException(kNotFound);
-  return *s;
-}
-
 Json describe_secret(SecretsManagerProvider& provider, const RequestContext& ctx, Json& input) {
-  return secret_json(existing(provider, ctx, input), false);
+  return secret_json(provider.existing(ctx, input), false);
 }
 
 // A ListSecrets filter: the secret matches when any value matches (a value starting with '!'
@@ -90,7 +82,7 @@ Json list_secrets(SecretsManagerProvider& provider, const RequestContext& ctx, J
 }
 
 Json list_secret_version_ids(SecretsManagerProvider& provider, const RequestContext& ctx, Json& input) {
-  Secret& s = existing(provider, ctx, input);
+  Secret& s = provider.existing(ctx, input);
   const bool deprecated = json_read::flag(input, "IncludeDeprecated");
   std::vector<const SecretVersion*> versions;
   for (const auto& [id, v] : s.versions)
@@ -112,7 +104,7 @@ Json list_secret_version_ids(SecretsManagerProvider& provider, const RequestCont
 }
 
 Json tag_resource(SecretsManagerProvider& provider, const RequestContext& ctx, Json& input) {
-  Secret& s = existing(provider, ctx, input);
+  Secret& s = provider.existing(ctx, input);
   if (s.scheduled_for_deletion())
     throw InvalidRequestException("You can't perform this operation on the secret because it was marked for deletion.");
   auto tags = s.tags;
@@ -130,7 +122,7 @@ Json tag_resource(SecretsManagerProvider& provider, const RequestContext& ctx, J
 }
 
 Json untag_resource(SecretsManagerProvider& provider, const RequestContext& ctx, Json& input) {
-  Secret& s = existing(provider, ctx, input);
+  Secret& s = provider.existing(ctx, input);
   if (s.scheduled_for_deletion())
     throw InvalidRequestException("You can't perform this operation on the secret because it was marked for deletion.");
   for (const auto& key : json_read::strings(input, "TagKeys"))

@@ -14,8 +14,6 @@ namespace {
 
 constexpr const char* kMarkedForDeletion =
     "You can't perform this operation on the secret because it was marked for deletion.";
-constexpr const char* kNotFound = "Secrets Manager can't find the specified secret.";
-
 bool valid_name(const std::string& name) {
   return !name.empty() && name.size() <= 512 && std::all_of(name.begin(), name.end(), [](unsigned char c) {
     return std::isalnum(c) || c == '/' || c == '_' || c == '+' || c == '=' || c == '.' || c == '@' || c == '-';
@@ -72,14 +70,8 @@ SecretVersion& add_version(SecretsManagerProvider& provider, Secret& s, const Re
   return *s.find_version(token);
 }
 
-Secret& existing(SecretsManagerProvider& provider, const RequestContext& ctx, const Json& input) {
-  Secret* s = provider.state(ctx).find(json_read::string_or_empty(input, "SecretId"));
-  if (!s) throw ResourceNotFoundException(kNotFound);
-  return *s;
-}
-
 Secret& usable(SecretsManagerProvider& provider, const RequestContext& ctx, const Json& input) {
-  Secret& s = existing(provider, ctx, input);
+  Secret& s = provider.existing(ctx, input);
   if (s.scheduled_for_deletion()) throw InvalidRequestException(kMarkedForDeletion);
   return s;
 }
@@ -199,7 +191,7 @@ Json delete_secret(SecretsManagerProvider& provider, const RequestContext& ctx, 
   if (window && (*window < 7 || *window > 30))
     throw InvalidParameterException("The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).");
   SecretsState& state = provider.state(ctx);
-  Secret& s = existing(provider, ctx, input);
+  Secret& s = provider.existing(ctx, input);
   Json out{{"ARN", s.arn}, {"Name", s.name}};
   if (force) {
     out["DeletionDate"] = epoch_seconds(ctx.now);
@@ -214,7 +206,7 @@ Json delete_secret(SecretsManagerProvider& provider, const RequestContext& ctx, 
 }
 
 Json restore_secret(SecretsManagerProvider& provider, const RequestContext& ctx, Json& input) {
-  Secret& s = existing(provider, ctx, input);
+  Secret& s = provider.existing(ctx, input);
   s.deleted_at.reset();
   s.deletion_date.reset();
   s.last_changed = ctx.now;

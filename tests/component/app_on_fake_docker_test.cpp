@@ -13,18 +13,6 @@ namespace {
 
 const char* kPause = "ecslocal/pause:component";
 
-std::string default_subnet(Connection& c) {
-  const std::string body = "Action=DescribeSubnets&Version=2016-11-15";
-  c.write_raw("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-              "Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ec2/aws4_request, "
-              "SignedHeaders=host, Signature=00\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
-  auto res = c.read();
-  std::smatch m;
-  const std::string xml = res.body();
-  EXPECT_TRUE(std::regex_search(xml, m, std::regex("<subnetId>(subnet-[0-9a-f]+)</subnetId>"))) << xml;
-  return m.size() > 1 ? m[1].str() : "";
-}
-
 class AppOnFakeDocker : public ::testing::Test {
  protected:
   void SetUp() override {

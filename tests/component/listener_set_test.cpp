@@ -49,18 +49,6 @@ class ListenerSetTest : public ::testing::Test {
   server::ListenerSet set;
 };
 
-// True when a plain socket can bind 127.0.0.1:port right now.
-bool can_bind(uint16_t port) {
-  net::io_context ioc;
-  tcp::acceptor a(ioc);
-  beast::error_code ec;
-  a.open(tcp::v4(), ec);
-  a.set_option(net::socket_base::reuse_address(true), ec);
-  a.bind({net::ip::make_address("127.0.0.1"), port}, ec);
-  if (!ec) a.listen(1, ec);
-  return !ec;
-}
-
 TEST_F(ListenerSetTest, OpenOnPortZeroBindsAtOnceAndServes) {
   auto r = open("l1", 0);
   ASSERT_TRUE(r.ok) << r.error;

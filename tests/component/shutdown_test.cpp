@@ -49,16 +49,6 @@ class HeldStopAll : public FakeTaskRuntime {
   int calls_ = 0;
 };
 
-bool can_bind(uint16_t port) {
-  net::io_context ioc;
-  tcp::acceptor a(ioc);
-  beast::error_code ec;
-  a.open(tcp::v4(), ec);
-  a.set_option(net::socket_base::reuse_address(true), ec);
-  a.bind({net::ip::make_address("127.0.0.1"), port}, ec);
-  return !ec;
-}
-
 TEST(Shutdown, IdleConnectionsCloseAndTheRequestInFlightFinishes) {
   HeldStopAll runtime;
   server::AppDeps deps;

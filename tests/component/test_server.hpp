@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <memory>
+#include <regex>
 #include <string>
 
 #include "server/app.hpp"
@@ -94,5 +95,30 @@ class Connection {
 };
 
 inline nlohmann::json body_of(const http::response<http::string_body>& res) { return nlohmann::json::parse(res.body()); }
+
+// The first default subnet of us-east-1, from EC2 DescribeSubnets (query protocol).
+inline std::string default_subnet(Connection& c) {
+  const std::string body = "Action=DescribeSubnets&Version=2016-11-15";
+  c.write_raw("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+              "Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ec2/aws4_request, "
+              "SignedHeaders=host, Signature=00\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  auto res = c.read();
+  std::smatch m;
+  const std::string xml = res.body();
+  EXPECT_TRUE(std::regex_search(xml, m, std::regex("<subnetId>(subnet-[0-9a-f]+)</subnetId>"))) << xml;
+  return m.size() > 1 ? m[1].str() : "";
+}
+
+// True when a plain socket can bind and listen on 127.0.0.1:port right now.
+inline bool can_bind(uint16_t port) {
+  net::io_context ioc;
+  tcp::acceptor a(ioc);
+  beast::error_code ec;
+  a.open(tcp::v4(), ec);
+  a.set_option(net::socket_base::reuse_address(true), ec);
+  a.bind({net::ip::make_address("127.0.0.1"), port}, ec);
+  if (!ec) a.listen(1, ec);
+  return !ec;
+}
 
 }  // namespace ecslocal::testing

@@ -2,6 +2,8 @@
 // What the unit-test harnesses share to call a real Gateway without sockets: strict output shapes
 // on a clock the test holds, and requests built the way botocore sends them (JSON 1.1 with an
 // X-Amz-Target, or a query-protocol form body). Header-only.
+#include <gtest/gtest.h>
+
 #include <functional>
 #include <string>
 #include <utility>
@@ -20,6 +22,15 @@ struct CallResult {
   std::string message() const { return body.is_object() ? body.value("message", "") : ""; }
   bool ok() const { return status == 200; }
 };
+
+// A 400 of AWS error `type` (and, when given, exactly `message`).
+inline void expect_error(const CallResult& r, const std::string& type, const std::string& message = "") {
+  EXPECT_EQ(r.status, 400) << r.body.dump();
+  EXPECT_EQ(r.error_type(), type) << r.body.dump();
+  if (!message.empty()) {
+    EXPECT_EQ(r.message(), message) << r.body.dump();
+  }
+}
 
 using Params = std::vector<std::pair<std::string, std::string>>;
 

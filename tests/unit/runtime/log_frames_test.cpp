@@ -46,7 +46,7 @@ const std::string body = frame(1, "2026-11-22T13:45:35.827169248Z out\n") +
                          frame(1, "2026-11-22T13:45:36.5Z " + std::string(300, 'x') + "\n") +
                          frame(2, "2026-11-22T13:45:36.5Z \n");
 
-const std::vector<Seen> expected = {
+const std::vector<Seen> kExpectedFrames = {
     {LogStream::stdout_stream, "out", t1},
     {LogStream::stderr_stream, "err", t2},
     {LogStream::stderr_stream, "err again", t3},
@@ -58,7 +58,7 @@ const std::vector<Seen> expected = {
 TEST(LogStreamDecoder, SameLinesWhateverByteTheBodyIsSplitAt) {
   std::string_view all(body);
   for (std::size_t cut = 0; cut <= all.size(); ++cut) {
-    ASSERT_EQ(decode({all.substr(0, cut), all.substr(cut)}), expected) << "split at byte " << cut;
+    ASSERT_EQ(decode({all.substr(0, cut), all.substr(cut)}), kExpectedFrames) << "split at byte " << cut;
   }
 }
 
@@ -66,10 +66,10 @@ TEST(LogStreamDecoder, ByteByByteAndInThreePieces) {
   std::string_view all(body);
   std::vector<std::string_view> bytes;
   for (std::size_t i = 0; i < all.size(); ++i) bytes.push_back(all.substr(i, 1));
-  EXPECT_EQ(decode(bytes), expected);
+  EXPECT_EQ(decode(bytes), kExpectedFrames);
   for (std::size_t a = 0; a <= all.size(); a += 3) {
     for (std::size_t b = a; b <= all.size(); b += 5) {
-      ASSERT_EQ(decode({all.substr(0, a), all.substr(a, b - a), all.substr(b)}), expected) << a << "," << b;
+      ASSERT_EQ(decode({all.substr(0, a), all.substr(a, b - a), all.substr(b)}), kExpectedFrames) << a << "," << b;
     }
   }
 }

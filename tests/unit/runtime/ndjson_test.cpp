@@ -23,7 +23,7 @@ const std::string stream =
     "{\"status\":\"die\",\"id\":\"a\",\"Actor\":{\"Attributes\":{\"exitCode\":\"0\"}}}\n"
     "{\"status\":\"destroy\",\"id\":\"a\"}";  // the last line has no newline
 
-const std::vector<std::string> expected = {
+const std::vector<std::string> kExpectedLines = {
     "{\"status\":\"create\",\"id\":\"a\"}",
     "{\"status\":\"start\",\"id\":\"a\",\"text\":\"caf\xc3\xa9 \\n not a break\"}",
     "{\"status\":\"die\",\"id\":\"a\",\"Actor\":{\"Attributes\":{\"exitCode\":\"0\"}}}",
@@ -33,7 +33,7 @@ const std::vector<std::string> expected = {
 TEST(NdjsonSplitter, SameLinesWhateverByteTheStreamIsSplitAt) {
   for (std::size_t cut = 0; cut <= stream.size(); ++cut) {
     std::string_view all(stream);
-    EXPECT_EQ(split_with({all.substr(0, cut), all.substr(cut)}), expected) << "split at byte " << cut;
+    EXPECT_EQ(split_with({all.substr(0, cut), all.substr(cut)}), kExpectedLines) << "split at byte " << cut;
   }
 }
 
@@ -41,7 +41,7 @@ TEST(NdjsonSplitter, SameLinesAtEveryPairOfSplitPoints) {
   std::string_view all(stream);
   for (std::size_t a = 0; a <= all.size(); ++a) {
     for (std::size_t b = a; b <= all.size(); ++b) {
-      ASSERT_EQ(split_with({all.substr(0, a), all.substr(a, b - a), all.substr(b)}), expected) << a << "," << b;
+      ASSERT_EQ(split_with({all.substr(0, a), all.substr(a, b - a), all.substr(b)}), kExpectedLines) << a << "," << b;
     }
   }
 }
@@ -51,7 +51,7 @@ TEST(NdjsonSplitter, ByteByByte) {
   std::string_view all(stream);
   for (std::size_t i = 0; i < all.size(); ++i) bytes.push_back(all.substr(i, 1));
   auto lines = split_with(bytes);
-  ASSERT_EQ(lines, expected);
+  ASSERT_EQ(lines, kExpectedLines);
   for (const auto& line : lines) EXPECT_FALSE(nlohmann::json::parse(line, nullptr, false).is_discarded()) << line;
 }
 

@@ -12,6 +12,7 @@ namespace {
 
 using testing::ApiHarness;
 using testing::CallResult;
+using testing::expect_error;
 
 const std::string kRoot = "arn:aws:iam::000000000000:root";
 const std::string kUser = "arn:aws:iam::000000000000:user/alice";
@@ -35,14 +36,6 @@ Json effective_defaults() {
   for (const auto& [name, value] : kDefaults)
     if (names && names->enum_values.count(name)) out.push_back(setting(name, value, kRoot));
   return out;
-}
-
-void expect_error(const CallResult& r, const std::string& type, const std::string& message = "") {
-  EXPECT_EQ(r.status, 400) << r.body.dump();
-  EXPECT_EQ(r.error_type(), type) << r.body.dump();
-  if (!message.empty()) {
-    EXPECT_EQ(r.message(), message);
-  }
 }
 
 class AccountSettingOpsTest : public ::testing::Test {

@@ -15,6 +15,7 @@ namespace {
 
 using testing::ApiHarness;
 using testing::CallResult;
+using testing::expect_error;
 
 const std::string kArn = "arn:aws:ecs:us-east-1:000000000000:cluster/";
 
@@ -23,14 +24,6 @@ RequestContext default_ctx() {
   ctx.account_id = "000000000000";
   ctx.region = "us-east-1";
   return ctx;
-}
-
-void expect_error(const CallResult& r, const std::string& type, const std::string& message = "") {
-  EXPECT_EQ(r.status, 400) << r.body.dump();
-  EXPECT_EQ(r.error_type(), type) << r.body.dump();
-  if (!message.empty()) {
-    EXPECT_EQ(r.message(), message);
-  }
 }
 
 Json cluster_of(const CallResult& r) {

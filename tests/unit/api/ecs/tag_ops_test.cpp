@@ -12,18 +12,11 @@ namespace {
 
 using testing::ApiHarness;
 using testing::CallResult;
+using testing::expect_error;
 
 const std::string kClusterArn = "arn:aws:ecs:us-east-1:000000000000:cluster/web";
 
 Json tag(const std::string& key, const std::string& value) { return Json{{"key", key}, {"value", value}}; }
-
-void expect_error(const CallResult& r, const std::string& type, const std::string& message = "") {
-  EXPECT_EQ(r.status, 400) << r.body.dump();
-  EXPECT_EQ(r.error_type(), type) << r.body.dump();
-  if (!message.empty()) {
-    EXPECT_EQ(r.message(), message);
-  }
-}
 
 class TagOpsTest : public ::testing::Test {
  protected:

@@ -16,6 +16,7 @@ namespace ecslocal::api::ecs {
 
 using Kind = runtime::TaskEvent::Kind;
 using testing::CallResult;
+using testing::expect_error;
 
 inline const std::string kAccount = "000000000000";
 inline const std::string kArnPrefix = "arn:aws:ecs:us-east-1:000000000000:";
@@ -111,13 +112,5 @@ class TaskOpsTest : public ::testing::Test {
   std::optional<Clock::time_point> manual_clock;  // when set, the time of every request
   testing::ApiHarness h{42, [this] { return manual_clock.value_or(Clock::now()); }};
 };
-
-inline void expect_error(const CallResult& r, const std::string& type, const std::string& message = "") {
-  EXPECT_EQ(r.status, 400) << r.body.dump();
-  EXPECT_EQ(r.error_type(), type) << r.body.dump();
-  if (!message.empty()) {
-    EXPECT_EQ(r.message(), message) << r.body.dump();
-  }
-}
 
 }  // namespace ecslocal::api::ecs

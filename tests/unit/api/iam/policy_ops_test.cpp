@@ -6,7 +6,6 @@
 namespace ecslocal::testing {
 namespace {
 
-const char* kDoc = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]})";
 
 class IamPolicyTest : public ::testing::Test {
  protected:
@@ -56,11 +55,11 @@ TEST_F(IamPolicyTest, AttachCountsAndOnlyAttachedAndDetach) {
 }
 
 TEST_F(IamPolicyTest, CustomerPolicyLifecycle) {
-  auto created = h.iam("CreatePolicy", {{"PolicyName", "read"}, {"Path", "/app/"}, {"PolicyDocument", kDoc}});
+  auto created = h.iam("CreatePolicy", {{"PolicyName", "read"}, {"Path", "/app/"}, {"PolicyDocument", kReadPolicy}});
   ASSERT_EQ(created.status, 200) << created.body;
   const std::string arn = "arn:aws:iam::000000000000:policy/app/read";
   EXPECT_EQ(created.text("Arn"), arn);
-  EXPECT_EQ(h.iam("CreatePolicy", {{"PolicyName", "READ"}, {"PolicyDocument", kDoc}}).code, "EntityAlreadyExists");
+  EXPECT_EQ(h.iam("CreatePolicy", {{"PolicyName", "READ"}, {"PolicyDocument", kReadPolicy}}).code, "EntityAlreadyExists");
   auto local = h.iam("ListPolicies", {{"Scope", "Local"}});
   EXPECT_EQ(local.text("Arn"), arn);
   EXPECT_FALSE(local.has("arn:aws:iam::aws:policy/"));
@@ -93,17 +92,17 @@ TEST_F(IamPolicyTest, ListPoliciesPages) {
 }
 
 TEST_F(IamPolicyTest, InlinePolicies) {
-  ASSERT_EQ(h.iam("PutRolePolicy", {{"RoleName", "r"}, {"PolicyName", "b"}, {"PolicyDocument", kDoc}}).status, 200);
-  ASSERT_EQ(h.iam("PutRolePolicy", {{"RoleName", "r"}, {"PolicyName", "a"}, {"PolicyDocument", kDoc}}).status, 200);
+  ASSERT_EQ(h.iam("PutRolePolicy", {{"RoleName", "r"}, {"PolicyName", "b"}, {"PolicyDocument", kReadPolicy}}).status, 200);
+  ASSERT_EQ(h.iam("PutRolePolicy", {{"RoleName", "r"}, {"PolicyName", "a"}, {"PolicyDocument", kReadPolicy}}).status, 200);
   auto got = h.iam("GetRolePolicy", {{"RoleName", "r"}, {"PolicyName", "b"}});
-  EXPECT_EQ(got.text("PolicyDocument"), api::protocol::url_encode(kDoc));
+  EXPECT_EQ(got.text("PolicyDocument"), api::protocol::url_encode(kReadPolicy));
   EXPECT_EQ(got.text("RoleName"), "r");
   EXPECT_TRUE(h.iam("ListRolePolicies", {{"RoleName", "r"}}).has("<PolicyNames><member>a</member><member>b</member></PolicyNames>"));
   auto missing = h.iam("GetRolePolicy", {{"RoleName", "r"}, {"PolicyName", "zz"}});
   EXPECT_EQ(missing.text("Message"), "The role policy with name zz cannot be found.");
   EXPECT_EQ(h.iam("PutRolePolicy", {{"RoleName", "r"}, {"PolicyName", "c"}, {"PolicyDocument", "nope"}}).code,
             "MalformedPolicyDocument");
-  EXPECT_EQ(h.iam("PutRolePolicy", {{"RoleName", "ghost"}, {"PolicyName", "c"}, {"PolicyDocument", kDoc}}).code, "NoSuchEntity");
+  EXPECT_EQ(h.iam("PutRolePolicy", {{"RoleName", "ghost"}, {"PolicyName", "c"}, {"PolicyDocument", kReadPolicy}}).code, "NoSuchEntity");
 }
 
 }  // namespace

@@ -62,6 +62,9 @@ class QueryHarness {
 
 inline const char* kTrustPolicy =
     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]})";
+// An identity policy document: read any S3 object.
+inline const char* kReadPolicy =
+    R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]})";
 inline const char* kExecutionPolicyArn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
 
 }  // namespace ecslocal::testing

@@ -11,8 +11,6 @@
 namespace ecslocal::testing {
 namespace {
 
-const char* kDoc =
-    R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]})";
 const std::string kAccount = "111122223333";
 
 class IamSnapshotTest : public ::testing::Test {
@@ -37,7 +35,7 @@ class IamSnapshotTest : public ::testing::Test {
     auto policy = h.iam("CreatePolicy",
                         {{"PolicyName", "Read"},
                          {"Path", "/app/"},
-                         {"PolicyDocument", kDoc},
+                         {"PolicyDocument", kReadPolicy},
                          {"Description", "reads"},
                          {"Tags.member.1.Key", "k"},
                          {"Tags.member.1.Value", "v"}},
@@ -48,7 +46,7 @@ class IamSnapshotTest : public ::testing::Test {
     ASSERT_EQ(h.iam("AttachRolePolicy", {{"RoleName", "App"}, {"PolicyArn", kExecutionPolicyArn}}, kAccount).status,
               200);
     ASSERT_EQ(
-        h.iam("PutRolePolicy", {{"RoleName", "App"}, {"PolicyName", "inline"}, {"PolicyDocument", kDoc}}, kAccount)
+        h.iam("PutRolePolicy", {{"RoleName", "App"}, {"PolicyName", "inline"}, {"PolicyDocument", kReadPolicy}}, kAccount)
             .status,
         200);
     ASSERT_EQ(h.iam("CreateRole", {{"RoleName", "other"}, {"AssumeRolePolicyDocument", kTrustPolicy}}).status, 200);

@@ -6,13 +6,7 @@
 namespace ecslocal::api::logs::test {
 namespace {
 
-void expect_error(const CallResult& r, const std::string& type, const std::string& message = "") {
-  EXPECT_EQ(r.status, 400) << r.body.dump();
-  EXPECT_EQ(r.error_type(), type) << r.body.dump();
-  if (!message.empty()) {
-    EXPECT_EQ(r.message(), message);
-  }
-}
+using ecslocal::testing::expect_error;
 
 TEST(LogGroupOps, CreateDescribeAndDelete) {
   LogsHarness h;
