@@ -29,7 +29,7 @@ std::filesystem::path image_script() {
 std::string build_test_image(runtime::DockerClient& docker) {
   std::string command;
   if (std::filesystem::exists(image_script())) {
-    command = "bash '" + image_script().string() + "' >&2";
+    command = "ECSLOCAL_TEST_IMAGES=busybox bash '" + image_script().string() + "' >&2";  // only busybox's
   } else {
     command =
         "set -e; d=$(mktemp -d); trap 'rm -rf $d' EXIT; mkdir -p $d/bin && cp /bin/busybox $d/bin/ && "
