@@ -250,7 +250,7 @@ TEST_F(EcsSnapshotTest, TheStoreRoundTripsAsOneDocument) {
   ASSERT_TRUE(h.ecs("CreateCluster", {{"clusterName", "eu"}}, "111122223333", "eu-west-1").ok());
   EcsStore store;
   store.put(kAccount, "us-east-1", std::move(state()));
-  store.put("111122223333", "eu-west-1", std::move(h.ecs_provider().state({"111122223333", "eu-west-1", "", "", now})));
+  store.put("111122223333", "eu-west-1", std::move(h.ecs_provider().state({"111122223333", "eu-west-1", "", "", now, ""})));
   const Json doc = snapshot_ecs(store);
   EXPECT_EQ(doc["format"], 1);
   EXPECT_EQ(doc["service"], "ecs");

@@ -96,7 +96,7 @@ TEST(RegisterTaskDefinition, CourseDefinitionEchoesWhatEcsFillsIn) {
 TEST(RegisterTaskDefinition, TypedViewOfTheCourseContainer) {
   ApiHarness h;
   ASSERT_TRUE(h.ecs("RegisterTaskDefinition", web_task_definition()).ok());
-  RequestContext ctx{"000000000000", "us-east-1", "", "", {}};
+  RequestContext ctx{"000000000000", "us-east-1", "", "", {}, ""};
   const TaskDefinition* td = h.ecs_provider().state(ctx).task_definitions.find_by_arn(kPrefix + "web:1");
   ASSERT_NE(td, nullptr);
   EXPECT_EQ(td->cpu, 1024);
@@ -310,7 +310,7 @@ TEST(DescribeTaskDefinition, IncludeTagsReturnsTopLevelTags) {
   ASSERT_TRUE(r.ok()) << r.body.dump();
   EXPECT_EQ(r.body["tags"], request["tags"]);
   EXPECT_FALSE(r.body["taskDefinition"].contains("tags"));
-  RequestContext ctx{"000000000000", "us-east-1", "", "", {}};
+  RequestContext ctx{"000000000000", "us-east-1", "", "", {}, ""};
   EXPECT_EQ(h.ecs_provider().state(ctx).tags.get(kPrefix + "web:1").size(), 1u);
 
   h.ecs("RegisterTaskDefinition", bridge_task_definition("untagged"));

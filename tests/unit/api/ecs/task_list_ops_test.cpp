@@ -137,7 +137,7 @@ TEST_F(TaskListTest, StoppedTasksAreForgottenAfterTheRetentionPeriod) {
   EXPECT_EQ(r.body["failures"], Json::array({{{"arn", old_task}, {"reason", "MISSING"}}}));
   EXPECT_EQ(list({{"desiredStatus", "STOPPED"}}), std::vector<std::string>{recent});
   expect_error(h.ecs("ListTagsForResource", {{"resourceArn", old_task}}), "InvalidParameterException");
-  EXPECT_EQ(h.ecs_provider().state({kAccount, "us-east-1", "", "", now}).tags.get(old_task).size(), 0u);
+  EXPECT_EQ(h.ecs_provider().state({kAccount, "us-east-1", "", "", now, ""}).tags.get(old_task).size(), 0u);
   EXPECT_EQ(counts(), std::make_pair(1, 0));
   feed(Kind::NetworkReady, old_task);  // a late event for a forgotten task is ignored
 }

@@ -33,7 +33,7 @@ TEST_F(SecretsTest, CreateGivesAnArnWithASixCharacterSuffixAndAnyIdFormFindsIt) 
   EXPECT_TRUE(std::regex_match(arn, std::regex("arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/db-[A-Za-z0-9]{6}")))
       << arn;
   EXPECT_EQ(out["VersionId"], kToken1);
-  for (const std::string id : {arn, std::string("arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/db"), std::string("prod/db")}) {
+  for (const std::string& id : {arn, std::string("arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/db"), std::string("prod/db")}) {
     auto v = h.ok("GetSecretValue", {{"SecretId", id}});
     EXPECT_EQ(v["SecretString"], "pw") << id;
     EXPECT_EQ(v["ARN"], arn);
