@@ -59,6 +59,24 @@ InstanceLock::~InstanceLock() { release(); }
 
 DockerResult<std::unique_ptr<InstanceLock>> InstanceLock::acquire(DockerClient& docker,
                                                                   const InstanceLockOptions& options) {
+  auto lock = take(docker, options);
+  if (!lock) return lock.error();
+  if (auto started = (*lock)->start(); !started) {
+    (*lock)->release();
+    return started.error();
+  }
+  return lock;
+}
+
+DockerStatus InstanceLock::start() {
+  if (released_) return docker_error(DockerErrorKind::not_found, "the instance lock " + name_ + " was released");
+  if (started_) return docker_ok();
+  auto started = docker_.start_container(id_);
+  if (started) started_ = true;
+  return started;
+}
+
+DockerResult<std::unique_ptr<InstanceLock>> InstanceLock::take(DockerClient& docker, const InstanceLockOptions& options) {
   const std::string name = container_name(options.instance);
   const ContainerCreateSpec spec = lock_spec(name, options);
   DockerResult<std::string> id = docker.create_container(spec);
@@ -94,12 +112,7 @@ DockerResult<std::unique_ptr<InstanceLock>> InstanceLock::acquire(DockerClient& 
     docker.remove_container(*id, RemoveOptions{true, false});
     return attached.error();
   }
-  std::unique_ptr<InstanceLock> lock(new InstanceLock(docker, name, *id, std::move(attached).value()));
-  if (auto started = docker.start_container(*id); !started) {
-    lock->release();
-    return started.error();
-  }
-  return lock;
+  return std::unique_ptr<InstanceLock>(new InstanceLock(docker, name, *id, std::move(attached).value()));
 }
 
 void InstanceLock::drop_connection() {
@@ -108,8 +121,7 @@ void InstanceLock::drop_connection() {
 }
 
 void InstanceLock::release() {
-  if (released_) return;
-  released_ = true;
+  if (released_.exchange(true)) return;
   if (stdin_) stdin_->close();
   docker_.remove_container(id_, RemoveOptions{true, false});
 }

@@ -7,6 +7,7 @@
 // container found not running is stale: it is removed and the lock taken; one found running (or
 // being created, for a few seconds) belongs to a live ecslocal. (No AutoRemove: Docker's own
 // removal would race with the holder's, and the next taker removes a stale one anyway.)
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -29,8 +30,16 @@ class InstanceLock {
   // The container's name for `instance`: characters Docker does not take in names become '-'.
   static std::string container_name(const std::string& instance);
 
-  // Takes the lock. A live holder: conflict, with a message that says who and what to do.
+  // Takes the lock and starts its container. A live holder: conflict, with a message that says
+  // who and what to do.
   static DockerResult<std::unique_ptr<InstanceLock>> acquire(DockerClient& docker, const InstanceLockOptions& options);
+  // Takes the lock without starting the container: the name is ours from the create on (Docker
+  // refuses a second one), and for `starting_grace` others see a lock being taken. start() must
+  // follow within that time; it is what makes the lock outlive the grace (ecslocal calls it off
+  // the start-up path: Docker takes about 200 ms to start even this container).
+  static DockerResult<std::unique_ptr<InstanceLock>> take(DockerClient& docker, const InstanceLockOptions& options);
+  // Starts the container of a lock taken with take(). Idempotent; fails once released.
+  DockerStatus start();
 
   ~InstanceLock();  // release()
   InstanceLock(const InstanceLock&) = delete;
@@ -51,7 +60,8 @@ class InstanceLock {
   std::string name_;
   std::string id_;
   std::unique_ptr<AttachedStdin> stdin_;
-  bool released_ = false;
+  std::atomic<bool> released_{false};
+  bool started_ = false;
 };
 
 }  // namespace ecslocal::runtime

@@ -256,9 +256,17 @@ DockerStatus TaskRunner::acquire_instance_lock(const Labels& extra_labels) {
          "): another ecslocal with the same --instance would not be noticed");
     return docker_ok();
   }
-  auto lock = InstanceLock::acquire(docker_, InstanceLockOptions{options_.instance, *image, extra_labels});
+  auto lock = InstanceLock::take(docker_, InstanceLockOptions{options_.instance, *image, extra_labels});
   if (lock) {
     lock_ = std::move(lock).value();
+    // The lock is held from the create on; its container's start (about 200 ms) runs off the
+    // start-up path. The shutdown's pool_.shutdown() waits for it before the lock is released.
+    pool_.submit([this] {
+      if (auto started = lock_->start(); !started)
+        warn("the instance lock container did not start (" + started.error().describe() +
+             "): another ecslocal with the same --instance could take the lock in " +
+             std::to_string(InstanceLockOptions{}.starting_grace.count()) + " s");
+    });
     return docker_ok();
   }
   if (lock.error().kind == DockerErrorKind::conflict) {

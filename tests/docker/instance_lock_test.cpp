@@ -117,6 +117,34 @@ TEST_F(InstanceLockDocker, ALockBeingTakenRightNowIsNotStale) {
   EXPECT_TRUE(docker().inspect_container(id).ok()) << "the other process's lock container was removed";
 }
 
+// What ecslocal's start-up does: take the lock (create and attach), serve, start the container later.
+TEST_F(InstanceLockDocker, ATakenLockHoldsBeforeItsContainerStartsAndStartsLater) {
+  auto taken = InstanceLock::take(docker(), options_);
+  ASSERT_TRUE(taken.ok()) << taken.error().describe();
+  auto info = docker().inspect_container((*taken)->container_id());
+  ASSERT_TRUE(info.ok()) << info.error().describe();
+  EXPECT_FALSE(info->running);
+  EXPECT_EQ(info->status, "created");
+
+  auto second = InstanceLock::acquire(docker(), options_);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().kind, DockerErrorKind::conflict);
+  EXPECT_NE(second.error().message.find("it is starting right now"), std::string::npos) << second.error().message;
+
+  ASSERT_TRUE((*taken)->start().ok());
+  EXPECT_TRUE((*taken)->start().ok()) << "a second start is a no-op";
+  info = docker().inspect_container((*taken)->container_id());
+  ASSERT_TRUE(info.ok());
+  EXPECT_TRUE(info->running);
+  second = InstanceLock::acquire(docker(), options_);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().message.find("it is starting right now"), std::string::npos) << second.error().message;
+
+  (*taken)->release();
+  EXPECT_FALSE((*taken)->start().ok()) << "a released lock does not start again";
+  EXPECT_TRUE(gone_eventually(InstanceLock::container_name(options_.instance)));
+}
+
 TEST_F(InstanceLockDocker, ARunnerWithoutTheLockLeavesTheHoldersObjectsAlone) {
   auto holder = InstanceLock::acquire(docker(), options_);
   ASSERT_TRUE(holder.ok()) << holder.error().describe();
