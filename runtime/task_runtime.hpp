@@ -23,6 +23,20 @@ struct TaskUsageSample {
   std::chrono::steady_clock::time_point at{};  // when the last of them was read
 };
 
+// The interface a task container's network namespace has on the task's own network (the pause
+// container's first one: it starts on that network alone, and what joins it later, such as the
+// task endpoints network, comes after it). Other interfaces there are ecslocal's plumbing.
+inline constexpr const char* task_network_interface = "eth0";
+
+// One container's stats, as Docker answered GET /containers/<id>/stats?stream=false&one-shot=true.
+struct ContainerStatsReading {
+  std::string id;              // the container's Docker id, as asked
+  bool ok = false;             // `document` holds Docker's JSON; otherwise `error` says why not
+  std::string document;
+  std::string error;
+  std::string task_interface;  // task_network_interface for a task container this runtime runs; "" unknown
+};
+
 class TaskRuntime {
  public:
   virtual ~TaskRuntime() = default;
@@ -43,6 +57,13 @@ class TaskRuntime {
   // Samples every task's containers (CPU time, memory) and calls `done` once, on a runtime
   // thread, with the tasks that answered. Tasks whose containers all failed to answer are left out.
   virtual void sample_usage(std::function<void(std::vector<TaskUsageSample>)> done) { done({}); }
+  // Reads the stats of the containers `ids` (Docker ids) and calls `done` once, on a runtime
+  // thread, with one reading each, in the order asked.
+  virtual void container_stats(std::vector<std::string> ids, std::function<void(std::vector<ContainerStatsReading>)> done) {
+    std::vector<ContainerStatsReading> out;
+    for (auto& id : ids) out.push_back({std::move(id), false, {}, "this container runtime reads no container stats", {}});
+    done(std::move(out));
+  }
 };
 
 }  // namespace ecslocal::runtime

@@ -236,7 +236,10 @@ void App::start_task_endpoints(const std::string& dir) {
   auto* impl = impl_.get();
   auto handler = std::make_shared<TaskEndpointsHandler>(
       impl->state, [impl] { return impl->platform.ports.find<api::TaskMetadata>(); },
-      [impl] { return impl->gateway->now(); });
+      [impl] { return impl->gateway->now(); },
+      [impl](std::vector<std::string> ids, TaskEndpointsHandler::StatsDone done) {  // on the state strand
+        read_container_stats(impl->platform.ports.find<runtime::TaskRuntime>(), std::move(ids), std::move(done));
+      });
   const std::string path = dir + "/" + api::endpoint_route(impl->config.instance) + ".sock";
   auto server = std::make_shared<UnixHttpServer>(impl->ioc, path, handler, impl->limits, impl->sessions);
   try {

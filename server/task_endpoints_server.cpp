@@ -82,12 +82,28 @@ void TaskEndpointsHandler::handle(HttpRequest request, Respond respond) {
   // The relay's header comes first (a client's own copy, if any, after it): the first one counts.
   std::string caller;
   if (auto it = req->find(api::kCallerAddressHeader); it != req->end()) caller = std::string(it->value());
-  net::post(state_, [this, req, caller, respond = std::move(respond)] {
-    api::MetadataReply reply{503, R"({"code":"ServiceUnavailable","message":"the task metadata endpoint is not ready"})"};
-    if (api::TaskMetadata* port = port_ ? port_() : nullptr)
-      reply = port->serve(std::string(req->method_string()), std::string(target_path(req->target())), caller, clock_());
+  auto send = [req, respond = std::move(respond)](api::MetadataReply reply) {
     respond(make_response(req->version(), false, reply.status, "application/json", std::move(reply.body),
                           new_request_id()));
+  };
+  // The session waits for `send` (it holds the session, and the session this handler).
+  net::post(state_, [this, req, caller, send = std::move(send)] {
+    const api::MetadataReply not_ready{503, R"({"code":"ServiceUnavailable","message":"the task metadata endpoint is not ready"})"};
+    const std::string method(req->method_string()), path(target_path(req->target()));
+    api::TaskMetadata* port = port_ ? port_() : nullptr;
+    if (!port) return send(not_ready);
+    api::MetadataReply reply = port->serve(method, path, caller, clock_());
+    if (reply.stats_of.empty()) return send(std::move(reply));
+    if (!read_stats_)
+      return send({503, R"({"code":"ServiceUnavailable","message":"no container runtime reads container stats here"})"});
+    // Docker's stats are read off the state strand; the answer is made back on it.
+    read_stats_(std::move(reply.stats_of), [this, method, path, caller, send, not_ready](
+                                               std::vector<api::ContainerStatsDocument> stats) {
+      net::post(state_, [this, method, path, caller, send, not_ready, stats = std::move(stats)]() mutable {
+        api::TaskMetadata* port = port_ ? port_() : nullptr;
+        send(port ? port->serve_stats(method, path, caller, std::move(stats), clock_()) : not_ready);
+      });
+    });
   });
 }
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/ports/task_metadata.hpp"
 #include "server/http_handler.hpp"
@@ -17,16 +18,24 @@ namespace ecslocal::server {
 
 class TaskEndpointsHandler : public HttpHandler {
  public:
-  // `port` is looked up on the state strand at every request (null: 503).
+  using StatsDone = std::function<void(std::vector<api::ContainerStatsDocument>)>;
+  // Reads the stats of these containers (Docker ids) off the state strand, never blocking the
+  // caller, and calls `done` once, on any thread. Called on the state strand.
+  using ReadStats = std::function<void(std::vector<std::string> docker_ids, StatsDone done)>;
+
+  // `port` is looked up on the state strand at every request (null: 503). A reply of the port
+  // that asks for stats (MetadataReply::stats_of) is finished with `read_stats` and the port's
+  // serve_stats(), back on the state strand; without `read_stats`, 503.
   TaskEndpointsHandler(StateStrand& state, std::function<api::TaskMetadata*()> port,
-                       std::function<std::chrono::system_clock::time_point()> clock)
-      : state_(state), port_(std::move(port)), clock_(std::move(clock)) {}
+                       std::function<std::chrono::system_clock::time_point()> clock, ReadStats read_stats = {})
+      : state_(state), port_(std::move(port)), clock_(std::move(clock)), read_stats_(std::move(read_stats)) {}
   void handle(HttpRequest request, Respond respond) override;
 
  private:
   StateStrand& state_;
   std::function<api::TaskMetadata*()> port_;
   std::function<std::chrono::system_clock::time_point()> clock_;
+  ReadStats read_stats_;
 };
 
 // HTTP over a Unix stream socket. start() throws when the socket cannot be made.

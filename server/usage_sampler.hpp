@@ -1,9 +1,12 @@
 #pragma once
 // ECS's UsageSampler port over the container runtime: TaskRuntime::sample_usage reads the task
 // containers' stats on a runtime thread; the answer is handed to `post_to_state`, which must run
-// it on the state strand.
+// it on the state strand. And the task metadata endpoint's stats reader (read_container_stats).
 #include <functional>
+#include <string>
+#include <vector>
 
+#include "api/ports/task_metadata.hpp"
 #include "api/ports/task_usage.hpp"
 #include "runtime/task_runtime.hpp"
 
@@ -28,5 +31,23 @@ class RuntimeUsageSampler final : public api::UsageSampler {
   runtime::TaskRuntime& runtime_;
   PostToState post_;
 };
+
+// TaskEndpointsHandler::ReadStats over the container runtime: TaskRuntime::container_stats reads
+// Docker's documents on a runtime thread and `done` gets them there. No runtime (no Docker): an
+// error for each container, at once.
+inline void read_container_stats(runtime::TaskRuntime* runtime, std::vector<std::string> docker_ids,
+                                 std::function<void(std::vector<api::ContainerStatsDocument>)> done) {
+  auto convert = [done = std::move(done)](std::vector<runtime::ContainerStatsReading> readings) {
+    std::vector<api::ContainerStatsDocument> out;
+    out.reserve(readings.size());
+    for (auto& r : readings)
+      out.push_back({std::move(r.id), r.ok, std::move(r.document), std::move(r.error), std::move(r.task_interface)});
+    done(std::move(out));
+  };
+  if (runtime) return runtime->container_stats(std::move(docker_ids), std::move(convert));
+  std::vector<runtime::ContainerStatsReading> none;
+  for (auto& id : docker_ids) none.push_back({std::move(id), false, {}, "ecslocal runs without Docker", {}});
+  convert(std::move(none));
+}
 
 }  // namespace ecslocal::server

@@ -2,12 +2,14 @@
 
 #include <cstdio>
 #include <ctime>
+#include <optional>
 #include <random>
 
 #include "api/common/hash.hpp"
 #include "api/ecs/provider.hpp"
 #include "api/ecs/service_connect.hpp"
 #include "api/ecs/task_log_groups.hpp"
+#include "api/ecs/task_mapping.hpp"
 
 namespace ecslocal::api::ecs {
 namespace {
@@ -52,12 +54,6 @@ const char* known_text(const Task& task, const Container& c) {
   if (c.status == ContainerStatus::Stopped) return "STOPPED";
   if (c.status == ContainerStatus::Running) return "RUNNING";
   return task.pull_stopped_at ? "PULLED" : "NONE";
-}
-
-const char* health_text(HealthStatus h) {
-  if (h == HealthStatus::Healthy) return "HEALTHY";
-  if (h == HealthStatus::Unhealthy) return "UNHEALTHY";
-  return "UNKNOWN";
 }
 
 // A relayed request comes from the task's own address on the endpoints network, or it is not the task's.
@@ -131,7 +127,7 @@ Json container_document(EcsProvider& provider, const Task& task, const Container
   }
   if (c.finished_at) out["FinishedAt"] = tmds_time(*c.finished_at);
   out["Type"] = "NORMAL";
-  if (c.has_health_check) out["Health"] = Json{{"status", health_text(c.health)}};
+  if (c.has_health_check) out["Health"] = Json{{"status", health_status_text(c.health)}};
   Json networks = networks_of(provider, task);
   if (!networks.empty()) out["Networks"] = networks;
   out["ContainerARN"] = c.arn;
@@ -173,6 +169,37 @@ Json task_document(EcsProvider& provider, const EcsState& state, const Task& tas
   out["LaunchType"] = task.launch_type;
   out["FaultInjectionEnabled"] = false;
   return out;
+}
+
+struct MetadataPath {
+  std::string version;  // v3 | v4
+  std::string id;       // the container's endpoint id
+  std::string rest;     // "", /task, /stats, ... (no trailing slash)
+};
+
+std::optional<MetadataPath> metadata_path(const std::string& path) {
+  if (path.rfind("/v3/", 0) != 0 && path.rfind("/v4/", 0) != 0) return std::nullopt;
+  std::string rest = path.substr(4);
+  const auto slash = rest.find('/');
+  std::string id = rest.substr(0, slash);
+  rest = slash == std::string::npos ? "" : rest.substr(slash);
+  while (!rest.empty() && rest.back() == '/') rest.pop_back();
+  return MetadataPath{path.substr(1, 2), std::move(id), std::move(rest)};
+}
+
+bool is_stats_path(const std::string& rest) { return rest == "/stats" || rest == "/task/stats"; }
+
+// The agent's stats document of container `docker_id` from what was read; null when there is none.
+Json shaped_stats(ContainerStatsShaper& shaper, const std::vector<ContainerStatsDocument>& stats,
+                  const std::string& docker_id, bool v4, Clock::time_point now) {
+  for (const auto& s : stats) {
+    if (s.docker_id != docker_id) continue;
+    if (!s.ok) return nullptr;
+    Json doc = Json::parse(s.document, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) return nullptr;
+    return shaper.shape(docker_id, std::move(doc), s.task_interface, v4, now);
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -233,14 +260,7 @@ MetadataReply TaskEndpoints::serve(const std::string& method, const std::string&
     if (id.empty()) return error_reply(400, "NoIdInRequest", "CredentialsV2Request: No ID in the request");
     return credentials(id, caller, now);
   }
-  if (path.rfind("/v3/", 0) == 0 || path.rfind("/v4/", 0) == 0) {
-    std::string rest = path.substr(4);
-    const auto slash = rest.find('/');
-    std::string id = rest.substr(0, slash);
-    rest = slash == std::string::npos ? "" : rest.substr(slash);
-    while (!rest.empty() && rest.back() == '/') rest.pop_back();
-    return metadata(id, rest, caller);
-  }
+  if (auto p = metadata_path(path)) return metadata(p->version, p->id, p->rest, caller, nullptr, now);
   if (path.rfind("/api/", 0) == 0) {
     const std::string rest = path.substr(5);
     const auto slash = rest.find('/');
@@ -248,6 +268,16 @@ MetadataReply TaskEndpoints::serve(const std::string& method, const std::string&
       return service_connect(rest.substr(0, slash), caller);
   }
   return not_found("no task endpoint at " + path);
+}
+
+MetadataReply TaskEndpoints::serve_stats(const std::string& method, const std::string& path, const std::string& caller,
+                                         std::vector<ContainerStatsDocument> stats, Clock::time_point now) {
+  if (method != "GET") return error_reply(405, "MethodNotAllowed", "the task endpoints answer GET only");
+  auto p = metadata_path(path);
+  if (!p || !is_stats_path(p->rest)) return not_found("no task endpoint at " + path);
+  MetadataReply reply = metadata(p->version, p->id, p->rest, caller, &stats, now);
+  reply.stats_of.clear();
+  return reply;
 }
 
 // The Service Connect proxy of a task (the pause container) polls its configuration here.
@@ -284,7 +314,9 @@ MetadataReply TaskEndpoints::credentials(const std::string& id, const std::strin
                               {"AccountId", c.account_id}});
 }
 
-MetadataReply TaskEndpoints::metadata(const std::string& id, const std::string& rest, const std::string& caller) {
+MetadataReply TaskEndpoints::metadata(const std::string& version, const std::string& id, const std::string& rest,
+                                      const std::string& caller, const std::vector<ContainerStatsDocument>* stats,
+                                      Clock::time_point now) {
   const auto dash = id.find('-');
   const std::string task_part = id.substr(0, dash);
   const Found found = find_task(provider_.store(), &Task::endpoint_id, task_part, caller);
@@ -306,9 +338,42 @@ MetadataReply TaskEndpoints::metadata(const std::string& id, const std::string& 
     doc["TaskTags"] = tags;
     return json_reply(200, doc);
   }
-  if (rest == "/stats" || rest == "/task/stats")
-    return error_reply(501, "NotImplemented", "ecslocal does not serve container stats yet (" + rest + ")");
+  if (rest == "/stats") return container_stats(version == "v4", id, *container, stats, now);
+  if (rest == "/task/stats") return task_stats(version == "v4", task, stats, now);
   return not_found("no task metadata path " + rest);
+}
+
+// The agent: no Docker id yet, 404; no stats for it (not running, or Docker failed), v4 500 and
+// v3 400, each with a JSON string.
+MetadataReply TaskEndpoints::container_stats(bool v4, const std::string& id, const Container& container,
+                                             const std::vector<ContainerStatsDocument>* stats, Clock::time_point now) {
+  if (container.runtime_id.empty())
+    return not_found(std::string(v4 ? "V4" : "V3") +
+                     " container stats handler: unable to get container ID from request: unable to get docker ID "
+                     "from v3 endpoint ID: " + id);
+  const MetadataReply failed = json_reply(v4 ? 500 : 400, Json("Unable to get container stats for: " + container.runtime_id));
+  if (container.status != ContainerStatus::Running) return failed;
+  if (!stats) return MetadataReply{200, {}, {container.runtime_id}};
+  Json shaped = shaped_stats(stats_, *stats, container.runtime_id, v4, now);
+  return shaped.is_null() ? failed : json_reply(200, shaped);
+}
+
+// Every container of the task that Docker knows, by Docker id; one without stats (not running, or
+// Docker failed) is {} on v4 and null on v3, as the agent answers.
+MetadataReply TaskEndpoints::task_stats(bool v4, const Task& task, const std::vector<ContainerStatsDocument>* stats,
+                                        Clock::time_point now) {
+  std::vector<std::string> running;
+  for (const auto& c : task.containers)
+    if (!c.runtime_id.empty() && c.status == ContainerStatus::Running) running.push_back(c.runtime_id);
+  if (!stats && !running.empty()) return MetadataReply{200, {}, running};
+  Json out = Json::object();
+  for (const auto& c : task.containers) {
+    if (c.runtime_id.empty()) continue;
+    Json shaped;
+    if (stats && c.status == ContainerStatus::Running) shaped = shaped_stats(stats_, *stats, c.runtime_id, v4, now);
+    out[c.runtime_id] = shaped.is_null() && v4 ? Json::object() : shaped;
+  }
+  return json_reply(200, out);
 }
 
 }  // namespace ecslocal::api::ecs

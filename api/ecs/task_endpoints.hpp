@@ -6,8 +6,10 @@
 // reads only its own documents and credentials.
 //
 //   /v4/<id>                 the container's document      /v4/<id>/task   the task's document
-//   /v4/<id>/taskWithTags    the task's document + TaskTags /v4/<id>/stats, /task/stats: not yet
-//   /v3/<id>...              the same documents
+//   /v4/<id>/taskWithTags    the task's document + TaskTags
+//   /v4/<id>/stats           Docker's stats of the container, as the agent shapes them (task_stats.hpp)
+//   /v4/<id>/task/stats      {DockerId: those stats} for every container of the task
+//   /v3/<id>...              the same documents (stats without network_rate_stats, as the agent's v3)
 //   /api/<id>/service-connect the task's Service Connect proxy configuration (service_connect.hpp)
 //   /v2/credentials/<id>     temporary credentials of the task role, issued through STS
 //                            (RoleCredentialIssuer), reused until 30 minutes before they expire
@@ -17,6 +19,7 @@
 #include <string>
 
 #include "api/ecs/task_model.hpp"
+#include "api/ecs/task_stats.hpp"
 #include "api/ports/data_plane.hpp"
 #include "api/ports/identity.hpp"
 #include "api/ports/task_metadata.hpp"
@@ -43,8 +46,11 @@ class TaskEndpoints : public TaskMetadata {
   explicit TaskEndpoints(EcsProvider& provider) : provider_(provider) {}
   MetadataReply serve(const std::string& method, const std::string& path, const std::string& caller,
                       Clock::time_point now) override;
+  MetadataReply serve_stats(const std::string& method, const std::string& path, const std::string& caller,
+                            std::vector<ContainerStatsDocument> stats, Clock::time_point now) override;
   void clear() {
     credentials_.clear();
+    stats_.clear();
     api_open_ = false;  // reset closed every listener services opened
   }
 
@@ -62,11 +68,18 @@ class TaskEndpoints : public TaskMetadata {
 
  private:
   MetadataReply credentials(const std::string& id, const std::string& caller, Clock::time_point now);
-  MetadataReply metadata(const std::string& id, const std::string& rest, const std::string& caller);
+  // `stats`: null on the first pass (a stats path answers stats_of), the documents read on the second.
+  MetadataReply metadata(const std::string& version, const std::string& id, const std::string& rest,
+                         const std::string& caller, const std::vector<ContainerStatsDocument>* stats, Clock::time_point now);
+  MetadataReply container_stats(bool v4, const std::string& id, const Container& container,
+                                const std::vector<ContainerStatsDocument>* stats, Clock::time_point now);
+  MetadataReply task_stats(bool v4, const Task& task, const std::vector<ContainerStatsDocument>* stats,
+                           Clock::time_point now);
   MetadataReply service_connect(const std::string& id, const std::string& caller);
 
   EcsProvider& provider_;
   std::map<std::string, RoleCredentials> credentials_;  // by credentials id
+  ContainerStatsShaper stats_;  // each container's previous stats sample
   std::uint16_t api_port_ = 0;
   bool api_open_ = false;
 };

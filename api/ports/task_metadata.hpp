@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace ecslocal::api {
 
@@ -33,8 +35,25 @@ inline constexpr const char* kTaskEndpointsAddress = "169.254.170.2";
 inline constexpr const char* kCallerAddressHeader = "X-Ecslocal-Task-Address";
 
 struct MetadataReply {
+  MetadataReply() = default;
+  MetadataReply(int status, std::string body, std::vector<std::string> stats_of = {})
+      : status(status), body(std::move(body)), stats_of(std::move(stats_of)) {}
+
   int status = 200;
   std::string body;  // JSON
+  // Set by serve() for the stats paths only: not the answer yet. The server reads these
+  // containers' stats from Docker (off the state strand) and asks again with serve_stats().
+  std::vector<std::string> stats_of;  // Docker ids
+};
+
+// One container's stats as the server read them from Docker for a stats_of reply.
+struct ContainerStatsDocument {
+  std::string docker_id;
+  bool ok = false;
+  std::string document;        // Docker's one-shot stats JSON, when ok
+  std::string error;           // why not, otherwise
+  std::string task_interface;  // the name, in the task's network namespace, of the interface on the
+                               // task's own network ("" unknown); the others are ecslocal's plumbing
 };
 
 class TaskMetadata {
@@ -43,9 +62,16 @@ class TaskMetadata {
   // GET `path` (without the query string) from a task container: /v3/<id>[/task][/stats|/task/stats],
   // /v4/<id>..., /v2/credentials/<id>. `caller` is the address the relay saw the request come from
   // (empty: not relayed, e.g. a test on the host): with one, the id must be the caller's task's.
-  // Every reply is JSON; unknown ids (and other tasks' ids) get 404.
+  // Every reply is JSON; unknown ids (and other tasks' ids) get 404. A stats path that needs
+  // Docker's stats answers with stats_of instead (see MetadataReply).
   virtual MetadataReply serve(const std::string& method, const std::string& path, const std::string& caller,
                               std::chrono::system_clock::time_point now) = 0;
+  // The same request again, with the stats read for the stats_of of its first reply (one
+  // document per id asked for). The answer; never stats_of again.
+  virtual MetadataReply serve_stats(const std::string& method, const std::string& path, const std::string& caller,
+                                    std::vector<ContainerStatsDocument> stats, std::chrono::system_clock::time_point now) {
+    return {500, "\"container stats are not served here\"", {}};
+  }
 };
 
 }  // namespace ecslocal::api

@@ -147,6 +147,18 @@ DockerResult<ContainerUsage> CurlDockerClient::container_usage(const std::string
   return call_json<ContainerUsage>(request, docker_json::parse_container_usage);
 }
 
+DockerResult<std::string> CurlDockerClient::container_stats(const std::string& id) {
+  auto request = make_request(DockerOp::container_stats, "GET",
+                              "/containers/" + path_segment(id) + "/stats?stream=false&one-shot=true");
+  auto response = call(request);
+  if (!response) return response.error();
+  if (!Json::accept(response->body)) {
+    return docker_error(DockerErrorKind::protocol, "Docker sent invalid JSON for " + request.target,
+                        static_cast<int>(response->status));
+  }
+  return std::move(response->body);
+}
+
 DockerResult<std::vector<ContainerSummary>> CurlDockerClient::list_containers(const ContainerListQuery& query) {
   QueryString params;
   params.add_bool("all", query.all);

@@ -41,6 +41,7 @@ class CurlDockerClient final : public DockerClient {
   DockerStatus remove_container(const std::string& id, const RemoveOptions& options) override;
   DockerResult<ContainerInfo> inspect_container(const std::string& id) override;
   DockerResult<ContainerUsage> container_usage(const std::string& id) override;
+  DockerResult<std::string> container_stats(const std::string& id) override;
   DockerResult<std::vector<ContainerSummary>> list_containers(const ContainerListQuery& query) override;
   DockerStatus stream_logs(const std::string& id, const LogsQuery& query, const LogCallback& on_line,
                            std::stop_token stop) override;

@@ -77,6 +77,10 @@ class DockerClient {
   virtual DockerResult<ContainerUsage> container_usage(const std::string& id) {
     return docker_error(DockerErrorKind::bad_request, "container stats are not supported by this client (" + id + ")");
   }
+  // The same one-shot stats, as the JSON document Docker sent (checked to be JSON, not reshaped).
+  virtual DockerResult<std::string> container_stats(const std::string& id) {
+    return docker_error(DockerErrorKind::bad_request, "container stats are not supported by this client (" + id + ")");
+  }
   virtual DockerResult<std::vector<ContainerSummary>> list_containers(const ContainerListQuery& query) = 0;
 
   // Streams the container's output, one callback per line (stdout and stderr apart, Docker's

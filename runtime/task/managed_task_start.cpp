@@ -289,14 +289,6 @@ bool TaskRunner::ManagedTask::start_pause(ContainerCreateSpec pause) {
     runner_.index_id(id, shared_from_this(), -1);
     pause_id_ = id;
     if (!proceed(true)) return false;
-    if (runner_.task_endpoints()) {
-      // A second interface on the link-local endpoints network (internal: no default route there).
-      auto joined = runner_.endpoints_->connect(id, pause.image);
-      if (!joined) {
-        return fail(runner_.failure_reason(
-            "ResourceInitializationError: cannot connect the task to the task metadata endpoint", joined.error()));
-      }
-    }
     auto started = docker_.start_container(id);
     if (started) break;
     if (network_gone(started.error())) {
@@ -324,6 +316,18 @@ bool TaskRunner::ManagedTask::start_pause(ContainerCreateSpec pause) {
   }
   pause_started_ = true;
   pause_started_at_ = std::chrono::steady_clock::now();
+  if (runner_.task_endpoints()) {
+    // A second interface on the link-local endpoints network (internal: no default route there),
+    // joined once the container runs, as a warm one does: Docker names an interface joined to a
+    // running container after those it has, so the task's network stays task_network_interface
+    // (eth0) and this one comes next (joined before the start, Docker orders them its own way).
+    if (halted()) return false;
+    auto joined = runner_.endpoints_->connect(id, pause.image);
+    if (!joined) {
+      return fail(runner_.failure_reason(
+          "ResourceInitializationError: cannot connect the task to the task metadata endpoint", joined.error()));
+    }
+  }
   auto info = docker_.inspect_container(id);
   if (!info) return fail(reason("inspect", info.error()));
 

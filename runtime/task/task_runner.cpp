@@ -138,6 +138,70 @@ void TaskRunner::sample_usage(std::function<void(std::vector<TaskUsageSample>)> 
     done({});
 }
 
+void TaskRunner::container_stats(std::vector<std::string> ids,
+                                 std::function<void(std::vector<ContainerStatsReading>)> done) {
+  // One pool job per container, so a task's containers are read at once (Docker takes up to a
+  // second for a one-shot sample); the last to finish calls `done`.
+  struct Batch {
+    std::mutex mutex;
+    std::vector<ContainerStatsReading> readings;
+    std::size_t left = 0;
+    std::function<void(std::vector<ContainerStatsReading>)> done;
+  };
+  auto batch = std::make_shared<Batch>();
+  batch->done = std::move(done);
+  batch->readings.reserve(ids.size());
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& id : ids) {
+      ContainerStatsReading reading;
+      auto known = ids_.find(id);
+      if (known != ids_.end() && known->second.index >= 0) reading.task_interface = task_network_interface;
+      reading.id = std::move(id);
+      batch->readings.push_back(std::move(reading));
+    }
+  }
+  batch->left = batch->readings.size();
+  if (batch->left == 0) {
+    if (!pool_.submit([batch] { batch->done({}); })) batch->done({});
+    return;
+  }
+  std::vector<std::string> to_read;  // copied before any job runs
+  for (const auto& reading : batch->readings) to_read.push_back(reading.id);
+  auto finish_one = [batch] {
+    std::vector<ContainerStatsReading> out;
+    {
+      std::lock_guard lock(batch->mutex);
+      if (--batch->left > 0) return;
+      out = std::move(batch->readings);
+    }
+    batch->done(std::move(out));
+  };
+  for (std::size_t i = 0; i < to_read.size(); ++i) {
+    auto read = [this, batch, i, id = to_read[i], finish_one] {
+      auto stats = docker_.container_stats(id);
+      {
+        std::lock_guard lock(batch->mutex);
+        auto& reading = batch->readings[i];
+        reading.ok = stats.ok();
+        if (stats) {
+          reading.document = std::move(stats).value();
+        } else {
+          reading.error = stats.error().message.empty() ? stats.error().describe() : stats.error().message;
+        }
+      }
+      finish_one();
+    };
+    if (!pool_.submit(std::move(read))) {
+      {
+        std::lock_guard lock(batch->mutex);
+        batch->readings[i].error = "ecslocal is shutting down";
+      }
+      finish_one();
+    }
+  }
+}
+
 std::size_t TaskRunner::active_tasks() const {
   std::lock_guard lock(mutex_);
   return tasks_.size();

@@ -105,6 +105,8 @@ class TaskRunner final : public TaskRuntime {
   void remove_network(const std::string& name) override;
   void stop_all(std::function<void()> done) override;
   void sample_usage(std::function<void(std::vector<TaskUsageSample>)> done) override;
+  void container_stats(std::vector<std::string> ids,
+                       std::function<void(std::vector<ContainerStatsReading>)> done) override;
 
   // ---- log shipping (containers with TaskContainerSpec::ship_logs) ----
   // Batches of their output lines, from the shipper's threads; every line of a task reaches the

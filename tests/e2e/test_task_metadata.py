@@ -3,7 +3,11 @@ container fetches ${ECS_CONTAINER_METADATA_URI_V4}/task and 169.254.170.2$AWS_CO
 with busybox wget and prints them; the test reads them back through awslogs, checks the documents
 field by field (spec discovery-secrets-metadata-exec.md §4.2), signs `aws sts get-caller-identity`
 with the credentials (the assumed task role answers) and checks that a second task gets 404 for
-the first one's credentials path. The container also reaches ecslocal's API at $AWS_ENDPOINT_URL."""
+the first one's credentials path. The container also reaches ecslocal's API at $AWS_ENDPOINT_URL.
+A second test reads ${ECS_CONTAINER_METADATA_URI_V4}/stats and /task/stats (and v3's /stats) from
+inside a two-container task after the host fetched a known payload from it, and checks them
+member by member (spec §4.3): Docker's document, the task's interface as eth1, network_rate_stats,
+the previous sample's precpu, keys = the task's DockerIds."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import os
 import re
 import subprocess
 import time
+import urllib.request
 
 import pytest
 
@@ -188,3 +193,108 @@ def test_a_task_reads_its_metadata_and_its_roles_credentials(aws, ecs, logs, rol
 
     ecs.stop_task(cluster="meta", task=arn)
     ok(aws(f"ecs wait tasks-stopped --cluster meta --tasks {arn} {second['taskArn']}"))
+
+
+# Docker's ContainerStats members the agent passes on (v4 adds network_rate_stats).
+STATS_MEMBERS = {"read", "preread", "pids_stats", "blkio_stats", "num_procs", "storage_stats", "cpu_stats",
+                 "precpu_stats", "memory_stats", "name", "id", "networks"}
+PAYLOAD = 200_000  # bytes the test fetches from the task over its VPC address
+
+
+def test_a_task_reads_its_container_and_task_stats(ecs, logs):
+    # app serves PAYLOAD bytes on its VPC address; once the test fetched them (the interface with
+    # the task's address sent them), it reads its stats twice, its task's stats and the v3 stats.
+    # side only runs beside it, so /task/stats has two containers.
+    script = (f'mkdir -p /www; head -c {PAYLOAD} /dev/zero > /www/payload; httpd -p 8080 -h /www; '
+              'until [ "$(wget -qO- $ECS_CONTAINER_METADATA_URI_V4/task | grep -o StartedAt | wc -l)" -ge 2 ]; '
+              'do sleep 0.2; done; '
+              "VPC=$(ip -o -4 addr show | grep -v ' lo ' | grep -v ' 169[.]254[.]' | awk '{print $2}'); "
+              "EP=$(ip -o -4 addr show | grep ' 169[.]254[.]' | awk '{print $2}'); "
+              'echo "READY=$VPC $EP"; '
+              f'until [ "$(cat /sys/class/net/$VPC/statistics/tx_bytes)" -ge {PAYLOAD} ]; do sleep 0.2; done; '
+              'echo "COUNTERS=$(cat /sys/class/net/$VPC/statistics/tx_bytes) $(cat /sys/class/net/$EP/statistics/tx_bytes)"; '
+              'echo "STATS=$(wget -qO- $ECS_CONTAINER_METADATA_URI_V4/stats)"; sleep 1; '
+              'echo "TASKSTATS=$(wget -qO- $ECS_CONTAINER_METADATA_URI_V4/task/stats)"; '
+              'echo "STATS2=$(wget -qO- $ECS_CONTAINER_METADATA_URI_V4/stats)"; '
+              'echo "V3=$(wget -qO- $ECS_CONTAINER_METADATA_URI/stats)"; '
+              'echo "TASK=$(wget -qO- $ECS_CONTAINER_METADATA_URI_V4/task)"; sleep 120')
+    log_options = {"awslogs-group": GROUP, "awslogs-region": "us-east-1", "awslogs-stream-prefix": "meta",
+                   "awslogs-create-group": "true"}
+    definition = ecs.register_task_definition(
+        family="stats", requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256", memory="512",
+        executionRoleArn=EXEC_ROLE,
+        containerDefinitions=[
+            {"name": "app", "image": IMAGE, "essential": True, "stopTimeout": 2, "command": ["sh", "-c", script],
+             "portMappings": [{"containerPort": 8080}],
+             "logConfiguration": {"logDriver": "awslogs", "options": log_options}},
+            {"name": "side", "image": IMAGE, "essential": False, "stopTimeout": 2,
+             "command": ["sh", "-c", "trap 'exit 0' TERM; sleep 600 & wait"]}])["taskDefinition"]["taskDefinitionArn"]
+    arn = ecs.run_task(cluster="meta", launchType="FARGATE", taskDefinition=definition,
+                       networkConfiguration=ecs.network_config)["tasks"][0]["taskArn"]
+    vpc_interface, endpoints_interface = printed(logs, arn, ["READY"])["READY"].split(" ")
+    assert vpc_interface and endpoints_interface and vpc_interface != endpoints_interface
+    described = ecs.describe_tasks(cluster="meta", tasks=[arn])["tasks"][0]
+    eni = next(d for d in described["attachments"][0]["details"] if d["name"] == "privateIPv4Address")["value"]
+    # Only the private address of a task ecslocal started on its own bridge.
+    with urllib.request.urlopen(f"http://{eni}:8080/payload", timeout=10) as reply:
+        assert len(reply.read()) == PAYLOAD
+    out = printed(logs, arn, ["COUNTERS", "STATS", "TASKSTATS", "STATS2", "V3", "TASK"])
+    vpc_tx, endpoints_tx = (int(n) for n in out["COUNTERS"].split(" "))
+    assert vpc_tx >= PAYLOAD > endpoints_tx
+
+    task = json.loads(out["TASK"])
+    docker_ids = {c["Name"]: c["DockerId"] for c in task["Containers"]}
+    assert set(docker_ids) == {"app", "side"}
+    described = ecs.describe_tasks(cluster="meta", tasks=[arn])["tasks"][0]
+    assert {c["name"]: c["runtimeId"] for c in described["containers"]} == docker_ids
+
+    # /stats: Docker's document of the calling container, with the agent's additions.
+    stats = json.loads(out["STATS"])
+    assert STATS_MEMBERS | {"network_rate_stats"} <= set(stats), sorted(stats)
+    assert stats["id"] == docker_ids["app"]
+    assert isinstance(stats["name"], str) and stats["name"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", stats["read"]), stats["read"]
+    assert stats["preread"] == "0001-01-01T00:00:00Z"  # the container's first sample: nothing before it
+    assert isinstance(stats["memory_stats"]["usage"], int) and stats["memory_stats"]["usage"] > 0
+    assert isinstance(stats["cpu_stats"]["cpu_usage"]["total_usage"], int)
+    assert stats["cpu_stats"]["cpu_usage"]["total_usage"] > 0
+    assert isinstance(stats["pids_stats"]["current"], int) and stats["pids_stats"]["current"] >= 2  # sh + httpd
+    # The task's interface, whatever its name in the namespace, is eth1 as on Fargate; only it.
+    assert set(stats["networks"]) == {"eth1"}, stats["networks"]
+    eth1 = stats["networks"]["eth1"]
+    assert all(isinstance(eth1[k], int) for k in ("rx_bytes", "rx_packets", "tx_bytes", "tx_packets"))
+    assert eth1["tx_bytes"] >= vpc_tx  # the counter the container read just before
+    rates = stats["network_rate_stats"]
+    assert set(rates) == {"rx_bytes_per_sec", "tx_bytes_per_sec"}
+    assert all(isinstance(v, float) for v in rates.values()), rates
+    assert rates == {"rx_bytes_per_sec": 0.0, "tx_bytes_per_sec": 0.0}  # no previous sample yet
+
+    # /task/stats: every container of the task (never the pause container), by DockerId.
+    task_stats = json.loads(out["TASKSTATS"])
+    assert set(task_stats) == set(docker_ids.values())
+    for name, docker_id in docker_ids.items():
+        doc = task_stats[docker_id]
+        assert STATS_MEMBERS | {"network_rate_stats"} <= set(doc), (name, sorted(doc))
+        assert doc["id"] == docker_id
+        assert doc["memory_stats"]["usage"] > 0
+        assert set(doc["networks"]) == {"eth1"}
+        assert all(isinstance(v, float) and v >= 0 for v in doc["network_rate_stats"].values())
+    # app's second sample: precpu and preread are its first sample's, the rates since then.
+    again = task_stats[docker_ids["app"]]
+    assert again["preread"] == stats["read"]
+    assert again["precpu_stats"] == stats["cpu_stats"]
+    assert again["networks"]["eth1"]["tx_bytes"] >= eth1["tx_bytes"]
+    # The containers share one namespace: the same interface in both documents.
+    assert task_stats[docker_ids["side"]]["networks"]["eth1"]["rx_bytes"] >= eth1["rx_bytes"]
+
+    stats2 = json.loads(out["STATS2"])
+    assert stats2["id"] == docker_ids["app"]
+    assert stats2["preread"] == again["read"]
+    assert all(isinstance(v, float) and v >= 0 for v in stats2["network_rate_stats"].values())
+
+    # v3: Docker's document alone, as the agent's v3 answers it.
+    v3 = json.loads(out["V3"])
+    assert STATS_MEMBERS <= set(v3) and "network_rate_stats" not in v3, sorted(v3)
+    assert v3["id"] == docker_ids["app"] and set(v3["networks"]) == {"eth1"}
+
+    ecs.stop_task(cluster="meta", task=arn)

@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 #include <vector>
+#include <nlohmann/json.hpp>
 
 #include "runtime/docker/docker_client.hpp"
 #include "runtime/docker/docker_timeouts.hpp"
@@ -220,6 +221,26 @@ class FakeDockerClient : public runtime::DockerClient {
     auto* c = find_locked(id);
     if (c == nullptr) return no_such_container(id).error();
     return c->info;
+  }
+
+  // A Docker-shaped one-shot stats document of a running container (its id and name, the read
+  // time of the fake clock, one network entry per network it is on); a stopped or unknown one: 404.
+  DockerResult<std::string> container_stats(const std::string& id) override {
+    if (auto failed = enter(DockerOp::container_stats)) return failed->error();
+    std::lock_guard lock(mutex_);
+    auto* c = find_locked(id);
+    if (c == nullptr) return no_such_container(id).error();
+    if (!c->info.running) return error(DockerErrorKind::not_found, 404, "container " + id + " is not running");
+    nlohmann::json networks = nlohmann::json::object();
+    for (std::size_t index = 0; index < c->info.networks.size(); ++index)
+      networks["eth" + std::to_string(index)] = {{"rx_bytes", 100}, {"tx_bytes", 50}};
+    nlohmann::json doc = {{"id", c->info.id},
+                          {"name", "/" + c->info.name},
+                          {"read", "2026-01-02T03:04:05.000000000Z"},
+                          {"cpu_stats", {{"cpu_usage", {{"total_usage", 1000}}}}},
+                          {"memory_stats", {{"usage", 4096}}},
+                          {"networks", networks}};
+    return doc.dump();
   }
 
   DockerResult<std::vector<runtime::ContainerSummary>> list_containers(

@@ -135,6 +135,56 @@ TEST(EndpointsRelay, TheFirstLaunchMakesTheNetworkAndTheRelayAndConnectsThePause
   EXPECT_FALSE(f.docker.inspect_network(endpoints_network));
 }
 
+// The pause container joins the endpoints network once it runs: an interface joined to a running
+// container is named after the ones it has, so the task's network stays task_network_interface.
+TEST(EndpointsRelay, APauseContainerJoinsTheNetworkOnlyOnceItRuns) {
+  struct RecordingDocker : ScriptedDocker {
+    DockerStatus connect_network(const std::string& network, const std::string& id,
+                                 const EndpointSpec& endpoint) override {
+      auto c = container(id);
+      std::lock_guard lock(mutex);
+      running_at_connect.push_back(c && c->info.running);
+      return ScriptedDocker::connect_network(network, id, endpoint);
+    }
+    std::mutex mutex;
+    std::vector<bool> running_at_connect;
+  };
+  RecordingDocker docker;
+  EventLog log;
+  TaskRunner runner(docker, with_endpoints());
+  runner.set_event_sink(log.sink());
+  runner.start();
+  runner.launch(task("t1", {container("app")}));
+  ASSERT_TRUE(log.wait_container("t1", Kind::ContainerStarted, "app"));
+  {
+    std::lock_guard lock(docker.mutex);
+    EXPECT_EQ(docker.running_at_connect, std::vector<bool>{true});
+  }
+  auto pause = docker.inspect_container(docker.id_of("pause"));
+  ASSERT_TRUE(pause);
+  EXPECT_TRUE(pause->networks.count(endpoints_network));
+  auto ready = log.find("t1", Kind::NetworkReady);
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->endpoints_address, pause->networks.at(endpoints_network).ipv4_address);
+  runner.shutdown(true);
+}
+
+// A failed join fails the launch with the reason, and the started pause container goes.
+TEST(EndpointsRelay, AFailedJoinFailsTheLaunchAndRemovesThePauseContainer) {
+  RunnerFixture f(with_endpoints());
+  f.docker.fail_next(DockerOp::connect_network, DockerError{DockerErrorKind::server, 500, "no more interfaces"}, 10);
+  f.runner.launch(task("t1", {container("app")}));
+  ASSERT_TRUE(f.log.wait_kind("t1", Kind::TaskFailed));
+  auto failed = f.log.find("t1", Kind::TaskFailed);
+  ASSERT_TRUE(failed);
+  EXPECT_NE(failed->reason.find("cannot connect the task to the task metadata endpoint"), std::string::npos)
+      << failed->reason;
+  ASSERT_TRUE(f.log.wait_kind("t1", Kind::TaskStopped));
+  EXPECT_FALSE(f.log.find("t1", Kind::ContainerStarted));
+  EXPECT_TRUE(f.log.wait_for([&](const auto&) { return f.docker.id_of("pause").empty(); }));
+  f.runner.shutdown(true);
+}
+
 TEST(EndpointsRelay, AStoppedRelayIsReplacedAndWithoutTheFolderNothingIsMade) {
   {
     RunnerFixture f(with_endpoints());

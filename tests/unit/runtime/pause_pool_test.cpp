@@ -98,7 +98,9 @@ TEST(PausePool, ATakeOfTheSameShapeGetsARunningOneAndOtherShapesNone) {
   EXPECT_EQ(f.pool.size(), 1u);
   // One that died while it waited is not handed out.
   for (const auto& id : warm_ids(f.docker)) {
-    if (id != warm->id) ASSERT_TRUE(f.docker.kill_container(id).ok());
+    if (id != warm->id) {
+      ASSERT_TRUE(f.docker.kill_container(id).ok());
+    }
   }
   EXPECT_FALSE(f.pool.take(pause_for("10.9.0.6"), "10.9.0.0/28"));
   EXPECT_EQ(f.pool.size(), 0u);

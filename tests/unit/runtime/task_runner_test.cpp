@@ -4,6 +4,8 @@
 // nothing left behind.
 #include <gtest/gtest.h>
 
+#include <future>
+
 #include "runtime/labels.hpp"
 #include "tests/unit/runtime/task_runner_fixture.hpp"
 
@@ -81,6 +83,68 @@ TEST(TaskRunner, TaskContainersJoinThePauseNamespaceWithoutNetworkSettings) {
   EXPECT_EQ(label(created->spec.labels, labels::container), "app");
   EXPECT_EQ(label(created->spec.labels, labels::task_arn), "t1");
   EXPECT_NE(created->info.name.find("-app"), std::string::npos);
+}
+
+// container_stats: Docker's document of each container asked for, in the order asked, the task's
+// containers marked with the interface of the task's network; an unknown or stopped one says why.
+TEST(TaskRunner, ContainerStatsAreDockersDocumentsInTheOrderAsked) {
+  RunnerFixture f;
+  f.runner.launch(task("t1", {container("app"), container("side")}));
+  ASSERT_TRUE(f.log.wait_container("t1", Kind::ContainerStarted, "side"));
+  const std::string app = f.docker.id_of("app"), side = f.docker.id_of("side");
+  f.docker.simulate_exit(side, 0);
+  std::promise<std::vector<ContainerStatsReading>> promise;
+  f.runner.container_stats({app, "0123456789ab", side},
+                           [&](std::vector<ContainerStatsReading> readings) { promise.set_value(std::move(readings)); });
+  auto future = promise.get_future();
+  ASSERT_EQ(future.wait_for(5s), std::future_status::ready);
+  auto readings = future.get();
+  ASSERT_EQ(readings.size(), 3u);
+  EXPECT_EQ(readings[0].id, app);
+  ASSERT_TRUE(readings[0].ok) << readings[0].error;
+  auto doc = nlohmann::json::parse(readings[0].document);
+  EXPECT_EQ(doc["id"], app);
+  EXPECT_EQ(doc["memory_stats"]["usage"], 4096);
+  EXPECT_EQ(readings[0].task_interface, "eth0");
+  EXPECT_EQ(readings[1].id, "0123456789ab");
+  EXPECT_FALSE(readings[1].ok);
+  EXPECT_NE(readings[1].error.find("No such container"), std::string::npos) << readings[1].error;
+  EXPECT_EQ(readings[1].task_interface, "");  // not one of this runner's
+  EXPECT_EQ(readings[2].id, side);
+  EXPECT_FALSE(readings[2].ok);
+  EXPECT_NE(readings[2].error.find("not running"), std::string::npos) << readings[2].error;
+  f.runner.shutdown(true);
+}
+
+// Docker takes up to a second for a one-shot sample: a task's containers are read side by side.
+TEST(TaskRunner, ContainerStatsReadTheContainersAtOnce) {
+  struct SlowStats : ScriptedDocker {
+    DockerResult<std::string> container_stats(const std::string& id) override {
+      std::this_thread::sleep_for(300ms);
+      return ScriptedDocker::container_stats(id);
+    }
+  };
+  SlowStats docker;
+  TaskRunner runner(docker, RunnerFixture::defaults());
+  EventLog log;
+  runner.set_event_sink(log.sink());
+  runner.start();
+  runner.launch(task("t1", {container("a"), container("b"), container("c")}));
+  ASSERT_TRUE(log.wait_container("t1", Kind::ContainerStarted, "c"));
+  std::promise<std::vector<ContainerStatsReading>> promise;
+  const auto began = std::chrono::steady_clock::now();
+  runner.container_stats({docker.id_of("a"), docker.id_of("b"), docker.id_of("c")},
+                         [&](std::vector<ContainerStatsReading> readings) { promise.set_value(std::move(readings)); });
+  auto readings = promise.get_future().get();
+  EXPECT_LT(std::chrono::steady_clock::now() - began, 800ms);
+  ASSERT_EQ(readings.size(), 3u);
+  for (const auto& r : readings) EXPECT_TRUE(r.ok) << r.id << ": " << r.error;
+  EXPECT_EQ(readings[2].id, docker.id_of("c"));
+  // Nothing asked: `done` all the same, with nothing.
+  std::promise<std::size_t> none;
+  runner.container_stats({}, [&](std::vector<ContainerStatsReading> r) { none.set_value(r.size()); });
+  EXPECT_EQ(none.get_future().get(), 0u);
+  runner.shutdown(true);
 }
 
 TEST(TaskRunner, NetworkIsCreatedOnceWithItsLabelsAndShared) {

@@ -217,9 +217,9 @@ TEST_F(TaskEndpointsTest, ContainerAndTaskDocumentsFieldByField) {
   EXPECT_EQ(get_json(v4 + "/task/")["TaskARN"], arn);  // a trailing slash is the same path
   EXPECT_TRUE(get_json(v4 + "/taskWithTags")["TaskTags"].is_object());
 
-  // Stats are not served yet: a clear error, never made-up numbers.
-  EXPECT_EQ(get(v4 + "/stats").status, 501);
-  EXPECT_EQ(get(v4 + "/task/stats").status, 501);
+  // Stats need Docker's: the server is asked to read them (task_stats_test.cpp has the documents).
+  EXPECT_EQ(get(v4 + "/stats").stats_of, std::vector<std::string>{"app-docker-id"});
+  EXPECT_EQ(get(v4 + "/task/stats").stats_of, (std::vector<std::string>{"app-docker-id", "sidecar-docker-id"}));
 
   container_stopped(arn, "sidecar", 3);
   Json s = get_json(uri_path(arn, "sidecar", "ECS_CONTAINER_METADATA_URI_V4"));
