@@ -814,24 +814,42 @@ net::awaitable<void> http_session(std::shared_ptr<ElbDataPlane::Entry> entry, tc
   client.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
+// An NLB that cannot forward a connection resets it (RST), as AWS's does: a zero linger makes
+// the close abortive instead of an orderly FIN, which a client would read as an empty reply.
+void reset_connection(tcp::socket& socket) {
+  boost::system::error_code ec;
+  socket.set_option(net::socket_base::linger(true, 0), ec);
+  socket.close(ec);
+}
+
 net::awaitable<void> tcp_session(std::shared_ptr<ElbDataPlane::Entry> entry, tcp::socket client) {
   auto routes = entry->current();
   boost::system::error_code ec;
   entry->count([](api::ListenerTraffic& t) { ++t.new_connections; });
-  if (!routes || routes->rules.empty()) co_return;
+  if (!routes || routes->rules.empty()) {
+    reset_connection(client);
+    co_return;
+  }
   auto picked = entry->pick(*routes, routes->rules.back().action);
-  if (!picked) co_return;  // NLB: no target, the connection is reset
+  if (!picked) {  // no target
+    reset_connection(client);
+    co_return;
+  }
   const RouteTarget target = picked->second;
   entry->count([&](api::ListenerTraffic& t) { ++t.groups[picked->first].requests; });
   const auto ex = co_await net::this_coro::executor;
   beast::tcp_stream upstream(ex);
   const auto address = net::ip::make_address(target.ip, ec);
-  if (ec) co_return;
+  if (ec) {
+    reset_connection(client);
+    co_return;
+  }
   upstream.expires_after(std::chrono::seconds(10));
   co_await upstream.async_connect(tcp::endpoint(address, static_cast<unsigned short>(target.port)),
                                   net::redirect_error(use_awaitable, ec));
   if (ec) {
     entry->count([&](api::ListenerTraffic& t) { ++t.groups[picked->first].connection_errors; });
+    reset_connection(client);
     co_return;
   }
   upstream.expires_never();
