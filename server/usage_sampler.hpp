@@ -37,17 +37,10 @@ class RuntimeUsageSampler final : public api::UsageSampler {
 // error for each container, at once.
 inline void read_container_stats(runtime::TaskRuntime* runtime, std::vector<std::string> docker_ids,
                                  std::function<void(std::vector<api::ContainerStatsDocument>)> done) {
-  auto convert = [done = std::move(done)](std::vector<runtime::ContainerStatsReading> readings) {
-    std::vector<api::ContainerStatsDocument> out;
-    out.reserve(readings.size());
-    for (auto& r : readings)
-      out.push_back({std::move(r.id), r.ok, std::move(r.document), std::move(r.error), std::move(r.task_interface)});
-    done(std::move(out));
-  };
-  if (runtime) return runtime->container_stats(std::move(docker_ids), std::move(convert));
-  std::vector<runtime::ContainerStatsReading> none;
+  if (runtime) return runtime->container_stats(std::move(docker_ids), std::move(done));
+  std::vector<api::ContainerStatsDocument> none;
   for (auto& id : docker_ids) none.push_back({std::move(id), false, {}, "ecslocal runs without Docker", {}});
-  convert(std::move(none));
+  done(std::move(none));
 }
 
 }  // namespace ecslocal::server

@@ -193,7 +193,7 @@ bool is_stats_path(const std::string& rest) { return rest == "/stats" || rest ==
 Json shaped_stats(ContainerStatsShaper& shaper, const std::vector<ContainerStatsDocument>& stats,
                   const std::string& docker_id, bool v4, Clock::time_point now) {
   for (const auto& s : stats) {
-    if (s.docker_id != docker_id) continue;
+    if (s.id != docker_id) continue;
     if (!s.ok) return nullptr;
     Json doc = Json::parse(s.document, nullptr, false);
     if (doc.is_discarded() || !doc.is_object()) return nullptr;

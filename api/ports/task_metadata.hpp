@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/task_runtime.hpp"
+
 namespace ecslocal::api {
 
 // 8 lowercase hex digits (FNV-1a of the instance name, 32 bits).
@@ -46,15 +48,9 @@ struct MetadataReply {
   std::vector<std::string> stats_of;  // Docker ids
 };
 
-// One container's stats as the server read them from Docker for a stats_of reply.
-struct ContainerStatsDocument {
-  std::string docker_id;
-  bool ok = false;
-  std::string document;        // Docker's one-shot stats JSON, when ok
-  std::string error;           // why not, otherwise
-  std::string task_interface;  // the name, in the task's network namespace, of the interface on the
-                               // task's own network ("" unknown); the others are ecslocal's plumbing
-};
+// One container's stats as the server read them from Docker for a stats_of reply: the runtime
+// seam's reading, as TaskRuntime::container_stats gives it (id = the Docker id asked for).
+using ContainerStatsDocument = runtime::ContainerStatsReading;
 
 class TaskMetadata {
  public:

@@ -98,7 +98,7 @@ class StatsMetadata : public api::TaskMetadata {
                                  std::chrono::system_clock::time_point) override {
     on_strand = loop_.state.running_in_this_thread();
     std::string body = "{";
-    for (const auto& d : stats) body += (body.size() > 1 ? ",\"" : "\"") + d.docker_id + "\":" + d.document;
+    for (const auto& d : stats) body += (body.size() > 1 ? ",\"" : "\"") + d.id + "\":" + d.document;
     return {200, body + "}"};
   }
   bool on_strand = false;
